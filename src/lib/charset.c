@@ -1,0 +1,2 @@
+/* charset.c - placeholder until the module lands. */
+#include "charset_internal.h"

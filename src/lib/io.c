@@ -1,0 +1,477 @@
+/* io.c - input and output byte streams. Input is buffered and decompressed on the fly
+ * (gzip found by its magic bytes, not the file name); output is written to a temporary
+ * file beside the target (mode 0600) and renamed into place only when complete, so a
+ * failed run never leaves a partial file behind. */
+#include "io_internal.h"
+#include "error_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define IN_CHUNK (256u << 10)
+
+static int in_init(crtk__in *in, const char *name)
+{
+    memset(in, 0, sizeof *in);
+    in->fd = -1;
+    crtk__copy(in->name, sizeof in->name, name);
+    return CRTK_OK;
+}
+
+int crtk__in_open(crtk__in *in, const char *path, crtk_error *err)
+{
+    in_init(in, path);
+    if (!strcmp(path, "-")) {
+        in->fd = 0;
+        return CRTK_OK;
+    }
+    in->fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (in->fd < 0) {
+        if (err)
+            err->sys_errno = errno;
+        return crtk__fail(err, CRTK_EIO, "cannot open: %s", strerror(errno));
+    }
+    in->own_fd = true;
+    {
+        struct stat st;
+        if (fstat(in->fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+            close(in->fd);
+            in->fd = -1;
+            in->own_fd = false;
+            return crtk__fail(err, CRTK_EIO, "is a directory");
+        }
+    }
+    return CRTK_OK;
+}
+
+int crtk__in_open_mem(crtk__in *in, const void *buf, size_t len, const char *name,
+                      crtk_error *err)
+{
+    (void)err;
+    in_init(in, name ? name : "<memory>");
+    in->mem = buf;
+    in->mem_len = len;
+    return CRTK_OK;
+}
+
+/* Raw (possibly compressed) bytes from the source. */
+static long src_read(crtk__in *in, unsigned char *dst, size_t n, crtk_error *err)
+{
+    if (in->fd < 0) {
+        size_t left = in->mem_len - in->mem_pos;
+        if (n > left)
+            n = left;
+        if (n)
+            memcpy(dst, in->mem + in->mem_pos, n);
+        in->mem_pos += n;
+        in->raw_consumed += (long long)n;
+        return (long)n;
+    }
+    for (;;) {
+        ssize_t r = read(in->fd, dst, n);
+        if (r >= 0) {
+            in->raw_consumed += r;
+            return (long)r;
+        }
+        if (errno == EINTR)
+            continue;
+        if (err)
+            err->sys_errno = errno;
+        return crtk__fail(err, CRTK_EIO, "read failed: %s", strerror(errno));
+    }
+}
+
+/* Make room and append decoded bytes to buf[end..]. Returns bytes added, 0 at end. */
+static long fill(crtk__in *in, crtk_error *err)
+{
+    long got = 0;
+
+    if (in->eof)
+        return 0;
+    if (in->pos > 0 && in->pos == in->end) {
+        in->pos = in->end = 0;
+    } else if (in->pos > 0 && in->pos >= in->cap / 2) {
+        memmove(in->buf, in->buf + in->pos, in->end - in->pos);
+        in->end -= in->pos;
+        in->pos = 0;
+    }
+    if (in->cap - in->end < IN_CHUNK) {
+        size_t ncap = in->cap ? in->cap * 2 : 2 * IN_CHUNK;
+        unsigned char *p;
+        while (ncap - in->end < IN_CHUNK)
+            ncap *= 2;
+        p = realloc(in->buf, ncap);
+        if (!p)
+            return crtk__fail(err, CRTK_ENOMEM, "out of memory reading input");
+        in->buf = p;
+        in->cap = ncap;
+    }
+    if (!in->gzip && in->end == 0 && in->raw_consumed == 0 && !in->z_init) {
+        /* First read: sniff the gzip magic. */
+        long r = src_read(in, in->buf, IN_CHUNK, err);
+        if (r < 0)
+            return r;
+        if (r >= 2 && in->buf[0] == 0x1f && in->buf[1] == 0x8b) {
+            in->gzip = true;
+            in->raw_cap = IN_CHUNK;
+            in->raw = malloc(in->raw_cap);
+            if (!in->raw)
+                return crtk__fail(err, CRTK_ENOMEM, "out of memory reading input");
+            memcpy(in->raw, in->buf, (size_t)r);
+            if (inflateInit2(&in->z, 15 + 32) != Z_OK)
+                return crtk__fail(err, CRTK_ENOMEM, "cannot start gzip decoder");
+            in->z_init = true;
+            in->z.next_in = in->raw;
+            in->z.avail_in = (uInt)r;
+        } else {
+            if (r == 0)
+                in->eof = true;
+            in->end = (size_t)r;
+            return r;
+        }
+    }
+    if (!in->gzip) {
+        long r = src_read(in, in->buf + in->end, in->cap - in->end, err);
+        if (r < 0)
+            return r;
+        if (r == 0)
+            in->eof = true;
+        in->end += (size_t)r;
+        return r;
+    }
+    while (got == 0) {
+        int zr;
+        if (in->z.avail_in == 0 && !in->src_eof) {
+            long r = src_read(in, in->raw, in->raw_cap, err);
+            if (r < 0)
+                return r;
+            if (r == 0)
+                in->src_eof = true;
+            in->z.next_in = in->raw;
+            in->z.avail_in = (uInt)r;
+        }
+        if (in->z.avail_in == 0 && in->src_eof) {
+            in->eof = true;
+            return 0;
+        }
+        in->z.next_out = in->buf + in->end;
+        in->z.avail_out = (uInt)(in->cap - in->end);
+        zr = inflate(&in->z, Z_NO_FLUSH);
+        got = (long)((in->cap - in->end) - in->z.avail_out);
+        in->end += (size_t)got;
+        if (zr == Z_STREAM_END) {
+            /* Concatenated gzip members are one stream (gzip(1) semantics). */
+            if (in->z.avail_in == 0 && !in->src_eof) {
+                long r = src_read(in, in->raw, in->raw_cap, err);
+                if (r < 0)
+                    return r;
+                if (r == 0)
+                    in->src_eof = true;
+                in->z.next_in = in->raw;
+                in->z.avail_in = (uInt)r;
+            }
+            if (in->z.avail_in == 0) {
+                if (got == 0)
+                    in->eof = true;
+                in->src_eof = true;
+                return got;
+            }
+            inflateReset(&in->z);
+        } else if (zr == Z_BUF_ERROR && in->src_eof && in->z.avail_in == 0) {
+            return crtk__fail(err, CRTK_EPARSE, "gzip data is truncated");
+        } else if (zr != Z_OK && zr != Z_BUF_ERROR) {
+            return crtk__fail(err, CRTK_EPARSE, "gzip data is corrupt (%s)",
+                              in->z.msg ? in->z.msg : "inflate failed");
+        }
+    }
+    return got;
+}
+
+int crtk__in_peek(crtk__in *in, size_t n, const unsigned char **p, size_t *got,
+                  crtk_error *err)
+{
+    while (in->end - in->pos < n && !in->eof) {
+        long r = fill(in, err);
+        if (r < 0)
+            return (int)r;
+    }
+    *p = in->buf ? in->buf + in->pos : (const unsigned char *)"";
+    *got = in->end - in->pos < n ? in->end - in->pos : n;
+    return CRTK_OK;
+}
+
+long crtk__in_read(crtk__in *in, void *dst, size_t n, crtk_error *err)
+{
+    if (in->pos == in->end) {
+        long r = fill(in, err);
+        if (r < 0)
+            return r;
+        if (in->pos == in->end)
+            return 0;
+    }
+    if (n > in->end - in->pos)
+        n = in->end - in->pos;
+    memcpy(dst, in->buf + in->pos, n);
+    in->pos += n;
+    return (long)n;
+}
+
+int crtk__in_getline(crtk__in *in, const char **line, size_t *len, int *term_out,
+                     crtk_error *err)
+{
+    size_t scanned = 0;
+
+    for (;;) {
+        unsigned char *s = in->buf ? in->buf + in->pos : NULL;
+        size_t avail = in->end - in->pos;
+        unsigned char *nl = NULL, *cr = NULL;
+
+        if (avail > scanned) {
+            nl = memchr(s + scanned, '\n', avail - scanned);
+            cr = memchr(s + scanned, '\r', (nl ? (size_t)(nl - s) : avail) - scanned);
+        }
+        if (cr && (cr + 1 < s + avail || in->eof)) {
+            size_t n = (size_t)(cr - s);
+            int t = (cr + 1 < s + avail && cr[1] == '\n') ? 2 : 1;
+            *line = (const char *)s;
+            *len = n;
+            in->pos += n + (size_t)t;
+            if (term_out)
+                *term_out = t;
+            in->line++;
+            return 1;
+        }
+        if (nl && !cr) {
+            size_t n = (size_t)(nl - s);
+            *line = (const char *)s;
+            *len = n;
+            in->pos += n + 1;
+            if (term_out)
+                *term_out = 1;
+            in->line++;
+            return 1;
+        }
+        if (in->eof) {
+            if (avail == 0)
+                return 0;
+            *line = (const char *)s;
+            *len = avail;
+            in->pos += avail;
+            if (term_out)
+                *term_out = 0;
+            in->line++;
+            return 1;
+        }
+        scanned = cr ? (size_t)(cr - s) : avail;
+        if (avail > CRTK_MAX_LINE)
+            return crtk__fail_at(err, CRTK_ELIMIT, in->line + 1, 0, NULL,
+                                 "line is longer than %u bytes", CRTK_MAX_LINE);
+        {
+            /* fill() may move the buffer; scanned is relative to pos, so it stays valid. */
+            long r = fill(in, err);
+            if (r < 0)
+                return (int)r;
+        }
+    }
+}
+
+void crtk__in_close(crtk__in *in)
+{
+    if (in->own_fd && in->fd >= 0)
+        close(in->fd);
+    if (in->z_init)
+        inflateEnd(&in->z);
+    free(in->raw);
+    free(in->buf);
+    memset(in, 0, sizeof *in);
+    in->fd = -1;
+}
+
+/* ---- output ---- */
+
+#define OUT_CHUNK (256u << 10)
+
+static int write_all(crtk__out *o, const unsigned char *p, size_t n, crtk_error *err)
+{
+    while (n) {
+        ssize_t w = write(o->fd, p, n);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            o->failed = true;
+            if (err)
+                err->sys_errno = errno;
+            return crtk__fail(err, CRTK_EIO, "write failed: %s", strerror(errno));
+        }
+        p += w;
+        n -= (size_t)w;
+        o->written += w;
+    }
+    return CRTK_OK;
+}
+
+static int flush_buf(crtk__out *o, int zflush, crtk_error *err)
+{
+    if (!o->gzip) {
+        int rc = write_all(o, o->buf, o->len, err);
+        o->len = 0;
+        return rc;
+    }
+    o->z.next_in = o->buf;
+    o->z.avail_in = (uInt)o->len;
+    do {
+        int zr;
+        o->z.next_out = o->zbuf;
+        o->z.avail_out = (uInt)o->zcap;
+        zr = deflate(&o->z, zflush);
+        if (zr == Z_STREAM_ERROR)
+            return crtk__fail(err, CRTK_EIO, "gzip encoder failed");
+        if (write_all(o, o->zbuf, o->zcap - o->z.avail_out, err) < 0)
+            return CRTK_EIO;
+    } while (o->z.avail_out == 0);
+    o->len = 0;
+    return CRTK_OK;
+}
+
+int crtk__out_open(crtk__out *o, const char *path, bool gzip, unsigned mode, crtk_error *err)
+{
+    memset(o, 0, sizeof *o);
+    o->fd = -1;
+    o->gzip = gzip;
+    o->cap = OUT_CHUNK;
+    o->buf = malloc(o->cap);
+    if (!o->buf)
+        return crtk__fail(err, CRTK_ENOMEM, "out of memory");
+    if (gzip) {
+        o->zcap = OUT_CHUNK;
+        o->zbuf = malloc(o->zcap);
+        if (!o->zbuf)
+            return crtk__fail(err, CRTK_ENOMEM, "out of memory");
+        /* windowBits 31: gzip wrapper with a zero mtime, so output is reproducible. */
+        if (deflateInit2(&o->z, 6, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+            return crtk__fail(err, CRTK_ENOMEM, "cannot start gzip encoder");
+        o->z_init = true;
+    }
+    if (!strcmp(path, "-")) {
+        o->fd = 1;
+        o->is_stdout = true;
+        return CRTK_OK;
+    }
+    {
+        char *dcopy = strdup(path), *bcopy = strdup(path);
+        size_t n;
+        const char *dir, *base;
+        if (!dcopy || !bcopy) {
+            free(dcopy);
+            free(bcopy);
+            return crtk__fail(err, CRTK_ENOMEM, "out of memory");
+        }
+        dir = dirname(dcopy);
+        base = basename(bcopy);
+        n = strlen(dir) + strlen(base) + 32;
+        o->tmp_path = malloc(n);
+        o->final_path = strdup(path);
+        if (o->tmp_path)
+            snprintf(o->tmp_path, n, "%s/.%s.crtk-XXXXXX", dir, base);
+        free(dcopy);
+        free(bcopy);
+        if (!o->tmp_path || !o->final_path)
+            return crtk__fail(err, CRTK_ENOMEM, "out of memory");
+    }
+    o->fd = mkostemp(o->tmp_path, O_CLOEXEC); /* mkstemp creates the file 0600 */
+    if (o->fd < 0) {
+        if (err)
+            err->sys_errno = errno;
+        free(o->tmp_path);
+        o->tmp_path = NULL;
+        return crtk__fail(err, CRTK_EIO, "cannot create output: %s", strerror(errno));
+    }
+    if (mode && mode != 0600 && fchmod(o->fd, mode) < 0) {
+        if (err)
+            err->sys_errno = errno;
+        return crtk__fail(err, CRTK_EIO, "cannot set mode: %s", strerror(errno));
+    }
+    return CRTK_OK;
+}
+
+int crtk__out_write(crtk__out *o, const void *p, size_t n, crtk_error *err)
+{
+    const unsigned char *s = p;
+
+    if (o->failed)
+        return CRTK_EIO;
+    while (n) {
+        size_t room = o->cap - o->len, k = n < room ? n : room;
+        memcpy(o->buf + o->len, s, k);
+        o->len += k;
+        s += k;
+        n -= k;
+        if (o->len == o->cap && flush_buf(o, Z_NO_FLUSH, err) < 0)
+            return CRTK_EIO;
+    }
+    return CRTK_OK;
+}
+
+int crtk__out_puts(crtk__out *o, const char *s, crtk_error *err)
+{
+    return crtk__out_write(o, s, strlen(s), err);
+}
+
+int crtk__out_close(crtk__out *o, crtk_error *err)
+{
+    int rc;
+
+    if (o->closed)
+        return CRTK_OK;
+    rc = flush_buf(o, o->gzip ? Z_FINISH : Z_NO_FLUSH, err);
+    if (rc < 0)
+        return rc;
+    if (o->is_stdout) {
+        o->closed = true;
+        return CRTK_OK;
+    }
+    if (fsync(o->fd) < 0 && errno != EINVAL) {
+        if (err)
+            err->sys_errno = errno;
+        return crtk__fail(err, CRTK_EIO, "cannot flush output: %s", strerror(errno));
+    }
+    if (close(o->fd) < 0) {
+        o->fd = -1;
+        if (err)
+            err->sys_errno = errno;
+        return crtk__fail(err, CRTK_EIO, "cannot close output: %s", strerror(errno));
+    }
+    o->fd = -1;
+    if (rename(o->tmp_path, o->final_path) < 0) {
+        if (err)
+            err->sys_errno = errno;
+        return crtk__fail(err, CRTK_EIO, "cannot rename output into place: %s",
+                          strerror(errno));
+    }
+    o->closed = true;
+    return CRTK_OK;
+}
+
+void crtk__out_discard(crtk__out *o)
+{
+    if (!o)
+        return;
+    if (!o->is_stdout && o->fd >= 0)
+        close(o->fd);
+    if (!o->closed && o->tmp_path)
+        unlink(o->tmp_path);
+    if (o->z_init)
+        deflateEnd(&o->z);
+    free(o->tmp_path);
+    free(o->final_path);
+    free(o->buf);
+    free(o->zbuf);
+    memset(o, 0, sizeof *o);
+    o->fd = -1;
+}

@@ -1,0 +1,66 @@
+/* reader_internal.h - what the format readers (xml_reader.c, flat_reader.c, csv_reader.c)
+ * share: the reader object, the backend table, findings and value checks. */
+#ifndef CRTK_READER_INTERNAL_H
+#define CRTK_READER_INTERNAL_H
+
+#include "crtk/reader.h"
+#include "io_internal.h"
+#include "strbuf.h"
+
+typedef struct crtk__reader_ops {
+    /* Called once after the input is open: read the header / first line, set rd->info
+     * (layout, version, record type), or fail. */
+    int (*start)(crtk_reader *rd);
+    /* Fill rec with the next patient: 1, 0 at end, <0 error (rd->err set). */
+    int (*next)(crtk_reader *rd, crtk_record *rec);
+    void (*free)(crtk_reader *rd);
+} crtk__reader_ops;
+
+struct crtk_reader {
+    const crtk__reader_ops *ops;
+    void *impl; /* backend state */
+    crtk__in in;
+    crtk_layouts *ls;
+    crtk_reader_opts opts;
+    crtk_file_info info;
+    crtk_error err;
+    long errors, warnings;
+    long patients; /* patients returned so far */
+    bool failed, done;
+    /* Storage for the info strings. */
+    strbuf base_uri, user_uris, spec, time_generated, extra_root, encoding;
+};
+
+/* Report a finding through the caller's callback and count it. fmt is printf-style. */
+void crtk__finding(crtk_reader *rd, crtk_severity sev, const char *code, long line, long column,
+                   int tumor, const char *item, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 8, 9)))
+#endif
+    ;
+
+/* Set rd->err (source = file name) and return code. */
+int crtk__rfail(crtk_reader *rd, int code, long line, long column, const char *item,
+                const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 6, 7)))
+#endif
+    ;
+
+/* Data type and length checks of one value, per the NAACCR XML standard (section 2.3 of
+ * docs/formats.md): too long, too short, invalid for the data type. xml adds the
+ * leading/trailing space checks. Reports at most one finding per value; returns 1 when it
+ * reported, 0 when the value is fine. */
+int crtk__check_value(crtk_reader *rd, const crtk_item *it, const char *v, size_t len, bool xml,
+                      long line, long column, int tumor);
+
+/* Number of Unicode code points in valid UTF-8 (invalid bytes count one each). */
+size_t crtk__utf8_len(const char *s, size_t n);
+
+extern const crtk__reader_ops crtk__xml_reader_ops;
+extern const crtk__reader_ops crtk__flat_reader_ops;
+extern const crtk__reader_ops crtk__csv_reader_ops;
+
+#define CRTK_DEFAULT_MAX_TUMORS 10000L
+
+#endif

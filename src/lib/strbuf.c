@@ -1,0 +1,106 @@
+/* strbuf.c - growable byte buffer. Grows geometrically so appends are amortised O(1);
+ * clearing keeps the allocation, which is how readers avoid allocating per record. */
+#include "strbuf.h"
+#include "crtk/error.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int sb_reserve(strbuf *b, size_t extra)
+{
+    size_t need, cap;
+    char *p;
+
+    if (extra > (size_t)-1 / 2 - b->len)
+        return CRTK_ENOMEM;
+    need = b->len + extra + 1;
+    if (need <= b->cap)
+        return 0;
+    cap = b->cap ? b->cap : 64;
+    while (cap < need)
+        cap *= 2;
+    p = realloc(b->s, cap);
+    if (!p)
+        return CRTK_ENOMEM;
+    b->s = p;
+    b->cap = cap;
+    return 0;
+}
+
+int sb_add(strbuf *b, const char *p, size_t n)
+{
+    if (sb_reserve(b, n) < 0)
+        return CRTK_ENOMEM;
+    if (n)
+        memcpy(b->s + b->len, p, n);
+    b->len += n;
+    b->s[b->len] = '\0';
+    return 0;
+}
+
+int sb_adds(strbuf *b, const char *s)
+{
+    return sb_add(b, s, strlen(s));
+}
+
+int sb_addc(strbuf *b, char c)
+{
+    if (b->len + 1 >= b->cap && sb_reserve(b, 1) < 0)
+        return CRTK_ENOMEM;
+    b->s[b->len++] = c;
+    b->s[b->len] = '\0';
+    return 0;
+}
+
+int sb_printf(strbuf *b, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return CRTK_ENOMEM;
+    if (sb_reserve(b, (size_t)n) < 0)
+        return CRTK_ENOMEM;
+    va_start(ap, fmt);
+    vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+    return 0;
+}
+
+int sb_set(strbuf *b, const char *p, size_t n)
+{
+    b->len = 0;
+    return sb_add(b, p, n);
+}
+
+void sb_clear(strbuf *b)
+{
+    b->len = 0;
+    if (b->s)
+        b->s[0] = '\0';
+}
+
+void sb_free(strbuf *b)
+{
+    free(b->s);
+    b->s = NULL;
+    b->len = b->cap = 0;
+}
+
+char *sb_detach(strbuf *b)
+{
+    char *s;
+
+    if (!b->s && sb_reserve(b, 0) < 0)
+        return NULL;
+    s = b->s;
+    b->s = NULL;
+    b->len = b->cap = 0;
+    return s;
+}

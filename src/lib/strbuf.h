@@ -1,0 +1,31 @@
+/* strbuf.h - growable NUL-terminated byte buffer used by every module. */
+#ifndef CRTK_STRBUF_H
+#define CRTK_STRBUF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct strbuf {
+    char *s;
+    size_t len, cap;
+} strbuf;
+
+#define STRBUF_INIT {NULL, 0, 0}
+
+/* All return 0 or CRTK_ENOMEM. s is always NUL-terminated after a successful call. */
+int sb_reserve(strbuf *b, size_t extra);
+int sb_add(strbuf *b, const char *p, size_t n);
+int sb_adds(strbuf *b, const char *s);
+int sb_addc(strbuf *b, char c);
+int sb_printf(strbuf *b, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+int sb_set(strbuf *b, const char *p, size_t n);
+void sb_clear(strbuf *b); /* len = 0, keeps memory */
+void sb_free(strbuf *b);
+/* Hand over ownership of the text (never NULL on success); b is reset. */
+char *sb_detach(strbuf *b);
+
+#endif
