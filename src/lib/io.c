@@ -157,6 +157,8 @@ static long fill(crtk__in *in, crtk_error *err)
             in->z.avail_in = (uInt)r;
         }
         if (in->z.avail_in == 0 && in->src_eof) {
+            if (!in->z_done)
+                return crtk__fail(err, CRTK_EPARSE, "gzip data is truncated");
             in->eof = true;
             return 0;
         }
@@ -166,6 +168,7 @@ static long fill(crtk__in *in, crtk_error *err)
         got = (long)((in->cap - in->end) - in->z.avail_out);
         in->end += (size_t)got;
         if (zr == Z_STREAM_END) {
+            in->z_done = true;
             /* Concatenated gzip members are one stream (gzip(1) semantics). */
             if (in->z.avail_in == 0 && !in->src_eof) {
                 long r = src_read(in, in->raw, in->raw_cap, err);
@@ -183,6 +186,7 @@ static long fill(crtk__in *in, crtk_error *err)
                 return got;
             }
             inflateReset(&in->z);
+            in->z_done = false;
         } else if (zr == Z_BUF_ERROR && in->src_eof && in->z.avail_in == 0) {
             return crtk__fail(err, CRTK_EPARSE, "gzip data is truncated");
         } else if (zr != Z_OK && zr != Z_BUF_ERROR) {
@@ -236,6 +240,9 @@ int crtk__in_getline(crtk__in *in, const char **line, size_t *len, int *term_out
             nl = memchr(s + scanned, '\n', avail - scanned);
             cr = memchr(s + scanned, '\r', (nl ? (size_t)(nl - s) : avail) - scanned);
         }
+        if ((cr && (size_t)(cr - s) > CRTK_MAX_LINE) || (nl && (size_t)(nl - s) > CRTK_MAX_LINE))
+            return crtk__fail_at(err, CRTK_ELIMIT, in->line + 1, 0, NULL,
+                                 "line is longer than %u bytes", CRTK_MAX_LINE);
         if (cr && (cr + 1 < s + avail || in->eof)) {
             size_t n = (size_t)(cr - s);
             int t = (cr + 1 < s + avail && cr[1] == '\n') ? 2 : 1;
@@ -260,6 +267,9 @@ int crtk__in_getline(crtk__in *in, const char **line, size_t *len, int *term_out
         if (in->eof) {
             if (avail == 0)
                 return 0;
+            if (avail > CRTK_MAX_LINE)
+                return crtk__fail_at(err, CRTK_ELIMIT, in->line + 1, 0, NULL,
+                                     "line is longer than %u bytes", CRTK_MAX_LINE);
             *line = (const char *)s;
             *len = avail;
             in->pos += avail;

@@ -17,7 +17,7 @@ typedef struct crtk__in {
     const unsigned char *mem; /* memory input */
     size_t mem_len, mem_pos;
     bool gzip;
-    bool z_init;
+    bool z_init, z_done;
     z_stream z;
     unsigned char *raw; /* compressed bytes (gzip) */
     size_t raw_cap;

@@ -141,12 +141,17 @@ int crtk__edits_parse(ast *a, const char *src, size_t len, bool eval_mode, crtk_
 
 /* ---- tables -------------------------------------------------------------------------- */
 
+typedef struct tkey {
+    const char *k; /* key: the key columns' values concatenated, R-trimmed */
+    uint32_t len;
+    uint32_t row;
+} tkey;
+
 typedef struct tindex {
-    int *cols;       /* key columns */
+    int *cols; /* key columns */
     int ncols;
-    uint32_t *order; /* row numbers sorted by key (stable) */
-    char **keys;     /* key of each row (by row number), NUL-terminated */
-    uint32_t *klen;
+    tkey *ents; /* sorted by key, then row */
+    char *keymem;
     size_t n;
 } tindex;
 
@@ -330,7 +335,9 @@ struct crtk_edit_state {
     char today_str[9];
     strbuf result_str; /* eval: final string value */
     char errbuf[160];
-    strbuf scratch;    /* runtime mask compilation etc. */
+    strbuf scratch;    /* SAVE_ERROR_TEXT text joining */
+    mask_prog *mcache; /* last mask compiled at run time, and its text */
+    strbuf mcache_text;
     /* current run */
     const crtk_edit *edit;
     crtk_edit_value_fn value;
@@ -345,7 +352,8 @@ char *crtk__edits_arena(crtk_edit_state *st, size_t n);
 
 /* name, C function, min args, max args (-1 = variadic), argument kinds, result type.
  * Argument kinds: i int, s string, d destination char variable, t "TABLE.INDEX" literal,
- * T table name literal, C column list literal, m mask (literal precompiled), * repeat last. */
+ * T table name literal, C column list literal, m mask (literal precompiled), x int or string,
+ * * repeat the previous kind. */
 #define CRTK_BUILTINS(X)                                                                      \
     X(EMPTY, empty, 1, 1, "s", INT)                                                           \
     X(VAL, val, 1, 1, "s", INT)                                                               \
@@ -384,10 +392,10 @@ char *crtk__edits_arena(crtk_edit_state *st, size_t n);
     X(ERROR_TEXT, error_text, 1, 1, "s", INT)                                                 \
     X(ERROR_MSG, error_msg, 1, 1, "i", INT)                                                   \
     X(SAVE_TEXT, save_text, 1, 1, "s", INT)                                                   \
-    X(SAVE_ERROR_TEXT, save_error_text, 1, -1, "is*", INT)                                    \
-    X(SET_ERROR, set_error, 1, -1, "is*", INT)                                                \
-    X(SAVE_WARNING_TEXT, save_warning_text, 1, -1, "is*", INT)                                \
-    X(SET_WARNING, set_warning, 1, -1, "is*", INT)
+    X(SAVE_ERROR_TEXT, save_error_text, 1, -1, "xs*", INT)                                    \
+    X(SET_ERROR, set_error, 1, -1, "xs*", INT)                                                \
+    X(SAVE_WARNING_TEXT, save_warning_text, 1, -1, "xs*", INT)                                \
+    X(SET_WARNING, set_warning, 1, -1, "xs*", INT)
 
 enum builtin {
 #define X(name, fn, mn, mx, kinds, ret) B_##name,
@@ -408,6 +416,10 @@ extern const builtin_info crtk__edits_builtins[B__COUNT];
 /* A built-in: args[0..argc) in, result into *out. Returns 0, or -1 with st->rt_error set. */
 typedef int (*builtin_fn)(crtk_edit_state *st, const insn *in, val *args, int argc, val *out);
 extern const builtin_fn crtk__edits_builtin_fns[B__COUNT];
+#define X(name, fn, mn, mx, kinds, ret)                                                       \
+    int crtk__edits_bi_##fn(crtk_edit_state *st, const insn *in, val *a, int argc, val *out);
+CRTK_BUILTINS(X)
+#undef X
 
 /* Messages (edits_vm.c) */
 int crtk__edits_add_message(crtk_edit_state *st, crtk_edit_msg_type type, long number,

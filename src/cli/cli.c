@@ -1,0 +1,145 @@
+/* cli.c - helpers shared by the crtk commands. */
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+const char *cli_prog = "crtk";
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(stderr, "%s: ", cli_prog);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+void cli_print_error(const crtk_error *err)
+{
+    fprintf(stderr, "%s: ", cli_prog);
+    if (err->source[0]) {
+        fprintf(stderr, "%s:", err->source);
+        if (err->line)
+            fprintf(stderr, "%ld:", err->line);
+        if (err->line && err->column)
+            fprintf(stderr, "%ld:", err->column);
+        fputc(' ', stderr);
+    }
+    if (err->item[0])
+        fprintf(stderr, "%s: ", err->item);
+    fprintf(stderr, "%s\n", err->message[0] ? err->message : crtk_status_str(err->code));
+}
+
+int cli_exit_for(int status)
+{
+    switch (status) {
+    case CRTK_OK:
+        return EXIT_OK;
+    case CRTK_EPARSE:
+    case CRTK_EINVALID:
+    case CRTK_EENCODING:
+    case CRTK_EUNSUPPORTED:
+    case CRTK_ELIMIT:
+        return EXIT_INVALID;
+    default:
+        return EXIT_TROUBLE;
+    }
+}
+
+bool cli_add_layout(cli_layout_opts *o, bool dictionary, const char *path)
+{
+    if (dictionary) {
+        if (o->ndicts == 16) {
+            cli_error("at most 16 --dictionary files");
+            return false;
+        }
+        o->dicts[o->ndicts++] = path;
+    } else {
+        if (o->nlayouts == 16) {
+            cli_error("at most 16 --layout files");
+            return false;
+        }
+        o->layouts[o->nlayouts++] = path;
+    }
+    return true;
+}
+
+int cli_load_layouts(crtk_layouts **out, cli_layout_opts *o)
+{
+    crtk_error err = CRTK_ERROR_INIT;
+    int i, rc;
+
+    rc = crtk_layouts_new(out, &err);
+    if (rc < 0) {
+        cli_print_error(&err);
+        return rc;
+    }
+    for (i = 0; o && i < o->nlayouts; i++) {
+        rc = crtk_layouts_add_file(*out, o->layouts[i], &o->user_layout, &err);
+        if (rc < 0) {
+            cli_print_error(&err);
+            crtk_layouts_free(*out);
+            *out = NULL;
+            return rc;
+        }
+    }
+    for (i = 0; o && i < o->ndicts; i++) {
+        rc = crtk_layouts_add_dictionary(*out, o->dicts[i], NULL, &err);
+        if (rc < 0) {
+            cli_print_error(&err);
+            crtk_layouts_free(*out);
+            *out = NULL;
+            return rc;
+        }
+    }
+    return CRTK_OK;
+}
+
+int cli_version(const char *s)
+{
+    return crtk_version_normalize(s);
+}
+
+char cli_record_type(const char *s)
+{
+    if (s && s[0] && !s[1] && crtk_rectype_bit(s[0]))
+        return s[0];
+    if (s && s[0] && !s[1] && crtk_rectype_bit((char)(s[0] - 32)))
+        return (char)(s[0] - 32);
+    return 0;
+}
+
+void cli_progress_start(cli_progress *p, const char *label, const char *path, bool quiet)
+{
+    struct stat st;
+
+    memset(p, 0, sizeof *p);
+    p->label = label;
+    p->on = !quiet && isatty(2);
+    if (p->on && path && strcmp(path, "-") && stat(path, &st) == 0)
+        p->total = st.st_size;
+}
+
+void cli_progress_update(cli_progress *p, long long bytes, long patients)
+{
+    if (!p->on || bytes - p->last_shown < (4 << 20))
+        return;
+    p->last_shown = bytes;
+    if (p->total > 0)
+        fprintf(stderr, "\r%s: %3d%% (%ld patients)", p->label,
+                (int)(bytes * 100 / (p->total ? p->total : 1)), patients);
+    else
+        fprintf(stderr, "\r%s: %lld MB (%ld patients)", p->label, bytes >> 20, patients);
+}
+
+void cli_progress_end(cli_progress *p)
+{
+    if (p->on && p->last_shown)
+        fprintf(stderr, "\r\033[K");
+}

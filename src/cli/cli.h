@@ -1,0 +1,72 @@
+/* cli.h - what the crtk commands share: option helpers, layout loading, findings output,
+ * progress display and exit codes (0 ok, 1 invalid input / failed edits, 2 trouble). */
+#ifndef CRTK_CLI_H
+#define CRTK_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include "crtk/crtk.h"
+
+#define EXIT_OK      0
+#define EXIT_INVALID 1
+#define EXIT_TROUBLE 2
+
+typedef struct cli_cmd {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    void (*usage)(FILE *f);
+    const char *summary;
+} cli_cmd;
+
+/* Layout/dictionary files given with --layout / --dictionary (repeatable). */
+typedef struct cli_layout_opts {
+    const char *layouts[16];
+    int nlayouts;
+    const char *dicts[16];
+    int ndicts;
+    const crtk_layout *user_layout; /* set by cli_load_layouts: the last --layout */
+} cli_layout_opts;
+
+extern const char *cli_prog; /* "crtk validate" etc., for messages */
+
+/* Print "crtk CMD: message" to stderr. */
+void cli_error(const char *fmt, ...) CRTK_PRINTF(1, 2);
+/* Print a library error as "crtk CMD: source:line:col: item: message". */
+void cli_print_error(const crtk_error *err);
+/* Exit code for a library status: content problems 1, the rest 2. */
+int cli_exit_for(int status);
+/* Add a --layout/--dictionary value; returns false (after an error message) when full. */
+bool cli_add_layout(cli_layout_opts *o, bool dictionary, const char *path);
+/* Create the registry and load the user's layout and dictionary files. */
+int cli_load_layouts(crtk_layouts **out, cli_layout_opts *o);
+/* Resolve a user's version argument ("18", "250") to a 3-digit version, 0 if invalid. */
+int cli_version(const char *s);
+/* Parse a record type argument. */
+char cli_record_type(const char *s);
+
+/* Progress on stderr, only when it is a terminal. */
+typedef struct cli_progress {
+    bool on;
+    long long total; /* bytes, 0 when unknown */
+    long long last_shown;
+    const char *label;
+} cli_progress;
+void cli_progress_start(cli_progress *p, const char *label, const char *path, bool quiet);
+void cli_progress_update(cli_progress *p, long long bytes, long patients);
+void cli_progress_end(cli_progress *p);
+
+/* Read the first file (or NULL) with patients; used by show and edits eval --record. */
+int cmd_layouts(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
+int cmd_convert(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+int cmd_generate(int argc, char **argv);
+int cmd_edits(int argc, char **argv);
+void usage_layouts(FILE *f);
+void usage_validate(FILE *f);
+void usage_convert(FILE *f);
+void usage_show(FILE *f);
+void usage_generate(FILE *f);
+void usage_edits(FILE *f);
+
+#endif

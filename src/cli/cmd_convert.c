@@ -1,0 +1,368 @@
+/* cmd_convert.c - `crtk convert IN OUT`: stream a NAACCR file into another format and/or
+ * version. Lossless wherever the target can hold the data; anything the target cannot
+ * hold is an error unless the user allows dropping it, and every drop is counted. */
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+void usage_convert(FILE *f)
+{
+    fprintf(f,
+            "usage: crtk convert [OPTIONS] IN OUT\n\n"
+            "Convert a NAACCR file between XML, fixed-width and CSV, and between versions.\n"
+            "The output format comes from OUT's name (.xml, .csv, .txt or .dat = fixed-width;\n"
+            "a further .gz compresses) or --to. OUT is written to a temporary file renamed\n"
+            "into place when complete, readable by the owner only (0600) unless --mode.\n"
+            "A one-line summary goes to stderr.\n\n"
+            "options:\n"
+            "  --to xml|flat|csv     output format\n"
+            "  --version V           target NAACCR version (18, 180, 25, 250...); also the\n"
+            "                        input's version for CSV files that do not say\n"
+            "  --input-version V     the input's version only\n"
+            "  --record-type T       target record type A, M, C or I; items outside it are\n"
+            "                        dropped and counted\n"
+            "  --drop-unmappable     leave out (and count) items the target cannot hold\n"
+            "                        instead of failing\n"
+            "  --layout FILE         a fixed-width layout of your own (input or output)\n"
+            "  --dictionary FILE     a NAACCR user-defined dictionary (XML); repeatable\n"
+            "  --encoding E          fixed-width/CSV input: auto, utf-8, windows-1252, latin1\n"
+            "  --output-encoding E   fixed-width/CSV output: utf-8 (default), windows-1252,\n"
+            "                        latin1 (characters it cannot hold become ?, counted)\n"
+            "  --crlf                fixed-width/CSV lines end with CRLF\n"
+            "  --item-numbers        XML: write naaccrNum attributes\n"
+            "  --mode OCTAL          file mode of OUT (default 0600)\n"
+            "  --quiet               no summary or progress on stderr\n");
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && !strcmp(s + n - k, suffix);
+}
+
+static crtk_format format_of(const char *path, bool *gz)
+{
+    char base[512];
+    size_t n;
+
+    snprintf(base, sizeof base, "%s", path);
+    *gz = ends_with(base, ".gz");
+    if (*gz) {
+        n = strlen(base);
+        base[n - 3] = '\0';
+    }
+    if (ends_with(base, ".xml"))
+        return CRTK_FORMAT_XML;
+    if (ends_with(base, ".csv"))
+        return CRTK_FORMAT_CSV;
+    if (ends_with(base, ".txt") || ends_with(base, ".dat") || ends_with(base, ".flat"))
+        return CRTK_FORMAT_FLAT;
+    return CRTK_FORMAT_AUTO;
+}
+
+typedef struct cctx {
+    long shown, total;
+    bool quiet;
+} cctx;
+
+static void on_finding(void *ctx, const crtk_finding *f)
+{
+    cctx *c = ctx;
+
+    c->total++;
+    if (c->quiet || c->shown >= 20)
+        return;
+    c->shown++;
+    fprintf(stderr, "%s: %s:", cli_prog, f->source);
+    if (f->line)
+        fprintf(stderr, "%ld:", f->line);
+    fprintf(stderr, " %s%s%s%s\n", f->item && f->item[0] ? f->item : "",
+            f->item && f->item[0] ? ": " : "",
+            f->severity == CRTK_SEV_WARNING ? "warning: " : "", f->message);
+}
+
+/* The target layout: a fixed-width layout, or a dictionary (+ the version's default user
+ * dictionary and the user's dictionaries) for XML and CSV. */
+static int target_layout(crtk_layouts *ls, crtk_format to, int version, const cli_layout_opts *lo,
+                         const crtk_layout *in_layout, const crtk_layout **out)
+{
+    crtk_error err = CRTK_ERROR_INIT;
+    const crtk_layout *users[18];
+    const crtk_layout *base, *def;
+    int n = 0, i;
+
+    *out = NULL;
+    if (to == CRTK_FORMAT_FLAT) {
+        if (lo->user_layout && crtk_layout_kind_of(lo->user_layout) == CRTK_LAYOUT_FLAT &&
+            (!version || crtk_layout_version(lo->user_layout) == version)) {
+            *out = lo->user_layout;
+            return CRTK_OK;
+        }
+        *out = crtk_layouts_flat(ls, version);
+        if (!*out) {
+            cli_error("NAACCR %d has no standard fixed-width layout (NAACCR defines them up to "
+                      "version 18); write XML or CSV, or give a state's layout with --layout",
+                      version);
+            return CRTK_EUNSUPPORTED;
+        }
+        return CRTK_OK;
+    }
+    if (in_layout && version == crtk_layout_version(in_layout) &&
+        crtk_layout_kind_of(in_layout) == CRTK_LAYOUT_DICTIONARY && lo->ndicts == 0) {
+        *out = in_layout; /* same dictionary as the input (with its user dictionaries) */
+        return CRTK_OK;
+    }
+    base = crtk_layouts_dictionary(ls, version);
+    if (!base) {
+        cli_error("NAACCR %d has no XML dictionary (dictionaries exist for 140 to 260)", version);
+        return CRTK_EUNSUPPORTED;
+    }
+    def = crtk_layouts_default_user(ls, version);
+    if (def)
+        users[n++] = def;
+    for (i = 0; i < crtk_layouts_count(ls) && n < 18; i++) {
+        /* The user's dictionaries (--dictionary), not the built-in default ones. */
+        const crtk_layout *l = crtk_layouts_at(ls, i);
+        if (crtk_layout_kind_of(l) != CRTK_LAYOUT_USER_DICTIONARY ||
+            !strncmp(crtk_layout_name(l), "user-defined-naaccr-dictionary-", 31))
+            continue;
+        if (crtk_layout_version(l) == 0 || crtk_layout_version(l) == version)
+            users[n++] = l;
+    }
+    if (crtk_layouts_combine(ls, base, users, n, out, &err) < 0) {
+        cli_print_error(&err);
+        return err.code;
+    }
+    return CRTK_OK;
+}
+
+int cmd_convert(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"to", required_argument, NULL, 'T'},
+        {"version", required_argument, NULL, 'V'},
+        {"input-version", required_argument, NULL, 'I'},
+        {"record-type", required_argument, NULL, 't'},
+        {"drop-unmappable", no_argument, NULL, 'D'},
+        {"layout", required_argument, NULL, 'l'},
+        {"dictionary", required_argument, NULL, 'd'},
+        {"encoding", required_argument, NULL, 'e'},
+        {"output-encoding", required_argument, NULL, 'E'},
+        {"crlf", no_argument, NULL, 'C'},
+        {"item-numbers", no_argument, NULL, 'N'},
+        {"mode", required_argument, NULL, 'M'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    cli_layout_opts lo = {0};
+    crtk_reader_opts ropts = CRTK_READER_OPTS_INIT;
+    crtk_writer_opts wopts = CRTK_WRITER_OPTS_INIT;
+    crtk_layouts *ls = NULL;
+    crtk_reader *rd = NULL;
+    crtk_writer *w = NULL;
+    crtk_record *rec = NULL;
+    crtk_error err = CRTK_ERROR_INIT;
+    const crtk_file_info *fi;
+    const crtk_writer_stats *st;
+    cctx cc = {0, 0, false};
+    cli_progress prog;
+    crtk_format to = CRTK_FORMAT_AUTO;
+    int version = 0, input_version = 0, c, rc, status = EXIT_OK;
+    bool gz = false;
+    const char *in, *outp;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "T:V:I:t:Dl:d:e:E:CNM:qh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'T':
+            to = !strcmp(optarg, "xml")    ? CRTK_FORMAT_XML
+                 : !strcmp(optarg, "flat") ? CRTK_FORMAT_FLAT
+                 : !strcmp(optarg, "csv")  ? CRTK_FORMAT_CSV
+                                           : CRTK_FORMAT_AUTO;
+            if (to == CRTK_FORMAT_AUTO) {
+                cli_error("--to must be xml, flat or csv");
+                return EXIT_TROUBLE;
+            }
+            break;
+        case 'V':
+        case 'I':
+            rc = cli_version(optarg);
+            if (!rc) {
+                cli_error("'%s' is not a NAACCR version (such as 18, 180, 25, 250)", optarg);
+                return EXIT_TROUBLE;
+            }
+            if (c == 'V')
+                version = rc;
+            else
+                input_version = rc;
+            break;
+        case 't':
+            wopts.record_type = cli_record_type(optarg);
+            wopts.filter_record_type = true;
+            if (!wopts.record_type) {
+                cli_error("--record-type must be A, M, C or I");
+                return EXIT_TROUBLE;
+            }
+            break;
+        case 'D':
+            wopts.drop_unmappable = true;
+            break;
+        case 'l':
+        case 'd':
+            if (!cli_add_layout(&lo, c == 'd', optarg))
+                return EXIT_TROUBLE;
+            break;
+        case 'e':
+            ropts.encoding = optarg;
+            break;
+        case 'E':
+            wopts.encoding = optarg;
+            break;
+        case 'C':
+            wopts.crlf = true;
+            break;
+        case 'N':
+            wopts.write_item_numbers = true;
+            break;
+        case 'M':
+            wopts.mode = (unsigned)strtoul(optarg, NULL, 8);
+            if (!wopts.mode || wopts.mode > 0777) {
+                cli_error("--mode must be an octal file mode such as 0640");
+                return EXIT_TROUBLE;
+            }
+            break;
+        case 'q':
+            cc.quiet = true;
+            break;
+        case 'h':
+            usage_convert(stdout);
+            return EXIT_OK;
+        default:
+            usage_convert(stderr);
+            return EXIT_TROUBLE;
+        }
+    }
+    if (argc - optind != 2) {
+        usage_convert(stderr);
+        return EXIT_TROUBLE;
+    }
+    in = argv[optind];
+    outp = argv[optind + 1];
+    {
+        crtk_format f = format_of(outp, &gz);
+        if (to == CRTK_FORMAT_AUTO)
+            to = f;
+        if (to == CRTK_FORMAT_AUTO) {
+            cli_error("cannot tell the output format from '%s': name it .xml, .csv, .txt or "
+                      ".dat, or use --to",
+                      outp);
+            return EXIT_TROUBLE;
+        }
+    }
+    if (cli_load_layouts(&ls, &lo) < 0)
+        return EXIT_TROUBLE;
+    if (lo.user_layout && crtk_layout_kind_of(lo.user_layout) == CRTK_LAYOUT_FLAT)
+        ropts.layout = lo.user_layout;
+    /* --version names the input's version too only for CSV, which may not say it. */
+    ropts.naaccr_version = input_version;
+    if (!input_version && (ends_with(in, ".csv") || ends_with(in, ".csv.gz")))
+        ropts.naaccr_version = version;
+    ropts.on_finding = on_finding;
+    ropts.finding_ctx = &cc;
+    ropts.keep_extensions = true;
+    rc = crtk_reader_open(&rd, in, ls, &ropts, &err);
+    if (rc < 0) {
+        cli_print_error(&err);
+        status = cli_exit_for(rc);
+        goto out;
+    }
+    fi = crtk_reader_info(rd);
+    if (!version)
+        version = fi->naaccr_version;
+    if (to == CRTK_FORMAT_XML && version < 140) {
+        cli_error("NAACCR %d has no XML dictionary; give --version 140 or later", version);
+        status = EXIT_TROUBLE;
+        goto out;
+    }
+    wopts.format = to;
+    wopts.gzip = gz;
+    if (target_layout(ls, to, version, &lo, fi->layout, &wopts.layout) < 0) {
+        status = EXIT_TROUBLE;
+        goto out;
+    }
+    if (!wopts.record_type)
+        wopts.record_type = fi->record_type;
+    if (fi->format == CRTK_FORMAT_XML && to == CRTK_FORMAT_XML &&
+        crtk_layout_version(wopts.layout) == fi->naaccr_version) {
+        wopts.spec_version = fi->spec_version[0] ? fi->spec_version : NULL;
+        wopts.time_generated = fi->time_generated[0] ? fi->time_generated : NULL;
+        wopts.user_uris = fi->user_uris[0] ? fi->user_uris : NULL;
+        wopts.extra_root = fi->extra_root;
+    }
+    wopts.on_finding = on_finding;
+    wopts.finding_ctx = &cc;
+    rc = crtk_writer_open(&w, outp, &wopts, &err);
+    if (rc < 0) {
+        cli_print_error(&err);
+        status = cli_exit_for(rc) == EXIT_INVALID ? EXIT_TROUBLE : cli_exit_for(rc);
+        goto out;
+    }
+    if (crtk_record_new(&rec) < 0) {
+        cli_error("out of memory");
+        status = EXIT_TROUBLE;
+        goto out;
+    }
+    cli_progress_start(&prog, "convert", in, cc.quiet);
+    while ((rc = crtk_reader_next(rd, rec)) > 0) {
+        rc = crtk_writer_write(w, rec);
+        if (rc < 0) {
+            cli_progress_end(&prog);
+            cli_print_error(crtk_writer_error(w));
+            status = cli_exit_for(rc);
+            goto out;
+        }
+        cli_progress_update(&prog, crtk_reader_offset(rd), crtk_writer_stats_get(w)->patients);
+    }
+    cli_progress_end(&prog);
+    if (rc < 0) {
+        cli_print_error(crtk_reader_error(rd));
+        status = cli_exit_for(rc);
+        goto out;
+    }
+    rc = crtk_writer_close(w);
+    if (rc < 0) {
+        cli_print_error(crtk_writer_error(w));
+        status = EXIT_TROUBLE;
+        goto out;
+    }
+    st = crtk_writer_stats_get(w);
+    if (!cc.quiet) {
+        fprintf(stderr, "%s: %s -> %s (%s, %s, record type %c): %ld patients, %ld tumors, %ld "
+                        "items, %ld warnings",
+                cli_prog, in, outp, crtk_format_name(to), crtk_layout_name(wopts.layout),
+                wopts.record_type, st->patients, st->tumors, st->items, cc.total);
+        if (st->dropped_record_type)
+            fprintf(stderr, ", %ld items outside record type %c dropped", st->dropped_record_type,
+                    wopts.record_type);
+        if (st->dropped_unmappable)
+            fprintf(stderr, ", %ld unmappable items dropped", st->dropped_unmappable);
+        if (st->dropped_extensions)
+            fprintf(stderr, ", %ld extension elements dropped", st->dropped_extensions);
+        if (st->truncated)
+            fprintf(stderr, ", %ld values truncated", st->truncated);
+        if (st->replaced_chars)
+            fprintf(stderr, ", %ld characters replaced", st->replaced_chars);
+        fputc('\n', stderr);
+        if (cc.total > cc.shown)
+            fprintf(stderr, "%s: %ld more warnings not shown (crtk validate lists them all)\n",
+                    cli_prog, cc.total - cc.shown);
+    }
+out:
+    crtk_record_free(rec);
+    crtk_writer_free(w);
+    crtk_reader_free(rd);
+    crtk_layouts_free(ls);
+    return status;
+}

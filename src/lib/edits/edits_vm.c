@@ -1,0 +1,602 @@
+/* edits_vm.c - the bytecode interpreter, run states and run messages. A state owns every
+ * buffer a run needs (stack, variables, a chunked scratch arena for string temporaries, the
+ * message list) and keeps them between runs, so a warmed-up run does not allocate. The
+ * compiled edit is never written to, which makes concurrent runs on separate states safe.
+ * Every instruction is charged to the edit's budget: `while (1);` ends with an error result. */
+#include "edits_internal.h"
+#include "error_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ARENA_CHUNK (64 * 1024)
+
+struct arena_chunk {
+    arena_chunk *next;
+    size_t used, cap;
+    char data[];
+};
+
+static char blanks[CRTK_EDIT_MAX_STRING];
+static pthread_once_t blanks_once = PTHREAD_ONCE_INIT;
+
+static void blanks_init(void)
+{
+    memset(blanks, ' ', sizeof blanks);
+}
+
+int crtk_edit_state_new(crtk_edit_state **out)
+{
+    crtk_edit_state *st;
+
+    if (!out)
+        return CRTK_EARG;
+    pthread_once(&blanks_once, blanks_init);
+    st = calloc(1, sizeof *st);
+    *out = st;
+    if (!st)
+        return CRTK_ENOMEM;
+    crtk__edits_real_today(&st->real_y, &st->real_m, &st->real_d);
+    return CRTK_OK;
+}
+
+void crtk_edit_state_free(crtk_edit_state *st)
+{
+    arena_chunk *c, *n;
+
+    if (!st)
+        return;
+    free(st->stack);
+    free(st->ints);
+    free(st->smem);
+    free(st->slen);
+    for (c = st->chunks; c; c = n) {
+        n = c->next;
+        free(c);
+    }
+    free(st->msgs);
+    free(st->msgoff);
+    sb_free(&st->msgtext);
+    sb_free(&st->pending);
+    sb_free(&st->result_str);
+    sb_free(&st->scratch);
+    crtk__edits_mask_free(st->mcache);
+    sb_free(&st->mcache_text);
+    free(st);
+}
+
+/* ---- scratch arena ---------------------------------------------------------------------- */
+
+static void arena_reset(crtk_edit_state *st)
+{
+    st->cur = st->chunks;
+    if (st->cur)
+        st->cur->used = 0;
+    st->arena_used = 0;
+}
+
+char *crtk__edits_arena(crtk_edit_state *st, size_t n)
+{
+    arena_chunk *c = st->cur;
+
+    if (n == 0)
+        n = 1;
+    if (st->arena_used + n > EDIT_ARENA_MAX) {
+        st->rt_error = "string memory exhausted";
+        return NULL;
+    }
+    while (c && c->cap - c->used < n) {
+        c = c->next;
+        if (c)
+            c->used = 0;
+    }
+    if (!c) {
+        size_t cap = n > ARENA_CHUNK ? n : ARENA_CHUNK;
+        c = malloc(sizeof *c + cap);
+        if (!c) {
+            st->rt_error = "out of memory";
+            return NULL;
+        }
+        c->cap = cap;
+        c->used = 0;
+        /* append after the current chunk so the chunk order stays the reuse order */
+        if (st->cur) {
+            c->next = st->cur->next;
+            st->cur->next = c;
+        } else {
+            c->next = st->chunks;
+            st->chunks = c;
+        }
+    }
+    st->cur = c;
+    st->arena_used += n;
+    c->used += n;
+    return c->data + c->used - n;
+}
+
+/* ---- messages -------------------------------------------------------------------------- */
+
+const char *crtk__edits_message_text(crtk_edit_state *st, long number)
+{
+    const crtk_edit *e = st->edit;
+
+    return e->message ? e->message(e->message_ctx, number) : NULL;
+}
+
+static const char *field_value(crtk_edit_state *st, const efield *f, size_t *n)
+{
+    const char *v = st->value ? st->value(st->value_ctx, f->slot) : NULL;
+    const char *z;
+
+    if (!v)
+        v = blanks;
+    *n = (size_t)f->width;
+    z = memchr(v, '\0', *n);
+    if (z)
+        *n = (size_t)(z - v);
+    return v;
+}
+
+/* Append text to b with %F<n>, %V<n> and %DC expanded, then R-trim. The longest index that
+ * names a field wins, which is what replacing higher indexes first achieves. */
+static int expand(crtk_edit_state *st, strbuf *b, const char *text, size_t len)
+{
+    const crtk_edit *e = st->edit;
+    size_t start = b->len, i = 0;
+    int rc = CRTK_OK;
+
+    while (i < len && rc == CRTK_OK) {
+        char c = text[i];
+        if (c == '%' && i + 2 < len && (text[i + 1] == 'F' || text[i + 1] == 'V') &&
+            text[i + 2] >= '0' && text[i + 2] <= '9') {
+            size_t j = i + 2, best = 0, bestj = 0, num = 0;
+            while (j < len && text[j] >= '0' && text[j] <= '9' && j - i < 8) {
+                num = num * 10 + (size_t)(text[j] - '0');
+                j++;
+                if (num >= 1 && num <= e->nfields) {
+                    best = num;
+                    bestj = j;
+                }
+            }
+            if (best) {
+                const efield *f = &e->fields[best - 1];
+                if (text[i + 1] == 'F') {
+                    rc = sb_adds(b, f->name);
+                } else {
+                    size_t n;
+                    const char *v = field_value(st, f, &n);
+                    rc = sb_add(b, v, n);
+                }
+                i = bestj;
+                continue;
+            }
+        } else if (c == '%' && len - i >= 3 && text[i + 1] == 'D' && text[i + 2] == 'C') {
+            rc = sb_adds(b, st->dc);
+            i += 3;
+            continue;
+        }
+        rc = sb_addc(b, c);
+        i++;
+    }
+    if (rc < 0)
+        return rc;
+    b->len = start + rtrim_len(b->s ? b->s + start : "", b->len - start);
+    if (b->s)
+        b->s[b->len] = '\0';
+    return CRTK_OK;
+}
+
+static int add_msg(crtk_edit_state *st, crtk_edit_msg_type type, long number, const char *text,
+                   size_t len, bool expand_it)
+{
+    int rc;
+
+    if (st->nmsg >= EDIT_MAX_MESSAGES)
+        return CRTK_OK;
+    if (st->nmsg == st->capmsg) {
+        size_t cap = st->capmsg ? st->capmsg * 2 : 8;
+        crtk_edit_message *m = realloc(st->msgs, cap * sizeof *m);
+        if (!m)
+            return CRTK_ENOMEM;
+        st->msgs = m;
+        size_t *o = realloc(st->msgoff, cap * sizeof *o);
+        if (!o)
+            return CRTK_ENOMEM;
+        st->msgoff = o;
+        st->capmsg = cap;
+    }
+    st->msgoff[st->nmsg] = st->msgtext.len;
+    rc = expand_it ? expand(st, &st->msgtext, text, len) : sb_add(&st->msgtext, text, len);
+    if (rc == CRTK_OK)
+        rc = sb_addc(&st->msgtext, '\0');
+    if (rc < 0)
+        return rc;
+    st->msgs[st->nmsg].type = type;
+    st->msgs[st->nmsg].number = number;
+    st->msgs[st->nmsg].text = NULL;
+    st->nmsg++;
+    return CRTK_OK;
+}
+
+int crtk__edits_add_message(crtk_edit_state *st, crtk_edit_msg_type type, long number,
+                            const char *text, size_t len)
+{
+    return add_msg(st, type, number, text, len, true);
+}
+
+int crtk__edits_set_pending(crtk_edit_state *st, long number, const char *text, size_t len)
+{
+    sb_clear(&st->pending);
+    st->pending_number = number;
+    st->has_pending = true;
+    return expand(st, &st->pending, text, len);
+}
+
+/* ---- the interpreter ------------------------------------------------------------------- */
+
+static int ensure(void **p, size_t *cap, size_t need, size_t size)
+{
+    void *q;
+
+    if (need <= *cap && *p)
+        return CRTK_OK;
+    if (need < 16)
+        need = 16;
+    q = realloc(*p, need * size);
+    if (!q)
+        return CRTK_ENOMEM;
+    *p = q;
+    *cap = need;
+    return CRTK_OK;
+}
+
+static int prepare(const crtk_edit *e, crtk_edit_state *st)
+{
+    if (ensure((void **)&st->stack, &st->stackcap, e->max_stack + 4, sizeof *st->stack) < 0 ||
+        ensure((void **)&st->ints, &st->intcap, e->nints + 1, sizeof *st->ints) < 0 ||
+        ensure((void **)&st->smem, &st->smemcap, e->sbytes + 1, 1) < 0 ||
+        ensure((void **)&st->slen, &st->slencap, e->nsvars + 1, sizeof *st->slen) < 0)
+        return CRTK_ENOMEM;
+    if (!st->msgtext.s && sb_reserve(&st->msgtext, 256) < 0)
+        return CRTK_ENOMEM;
+    if (!st->pending.s && sb_reserve(&st->pending, 256) < 0)
+        return CRTK_ENOMEM;
+    memset(st->ints, 0, (e->nints + 1) * sizeof *st->ints);
+    memset(st->slen, 0, (e->nsvars + 1) * sizeof *st->slen);
+    for (size_t i = 0; i < e->nsvars; i++)
+        st->smem[e->soff[i]] = '\0';
+    arena_reset(st);
+    st->nmsg = 0;
+    sb_clear(&st->msgtext);
+    sb_clear(&st->pending);
+    sb_clear(&st->result_str);
+    st->has_pending = false;
+    st->pending_number = 0;
+    st->failed = false;
+    st->dc[0] = '\0';
+    st->future_years = 0;
+    st->rt_error = NULL;
+    if (e->today_y) {
+        st->today_y = e->today_y;
+        st->today_m = e->today_m;
+        st->today_d = e->today_d;
+    } else {
+        st->today_y = st->real_y;
+        st->today_m = st->real_m;
+        st->today_d = st->real_d;
+    }
+    snprintf(st->today_str, sizeof st->today_str, "%04d%02d%02d", st->today_y % 10000,
+             st->today_m % 100, st->today_d % 100);
+    return CRTK_OK;
+}
+
+static int finish_fail(crtk_edit_state *st, long returned)
+{
+    const crtk_edit *e = st->edit;
+    const char *t;
+    char fallback[64];
+
+    if (returned != 0) {
+        /* `return N` with a message number: fail with message N */
+        t = crtk__edits_message_text(st, returned);
+        if (t)
+            return crtk__edits_add_message(st, CRTK_EDIT_MSG_ERROR, returned, t, strlen(t));
+    }
+    if (st->has_pending) /* already expanded when ERROR_TEXT/ERROR_MSG ran */
+        return add_msg(st, CRTK_EDIT_MSG_ERROR, st->pending_number, st->pending.s,
+                       st->pending.len, false);
+    t = e->default_message ? crtk__edits_message_text(st, e->default_message) : NULL;
+    if (!t) {
+        snprintf(fallback, sizeof fallback, "edit failed");
+        t = fallback;
+    }
+    return crtk__edits_add_message(st, CRTK_EDIT_MSG_ERROR, e->default_message, t, strlen(t));
+}
+
+static inline int64_t wrap_add(int64_t a, int64_t b)
+{
+    return (int64_t)((uint64_t)a + (uint64_t)b);
+}
+
+static inline int64_t wrap_sub(int64_t a, int64_t b)
+{
+    return (int64_t)((uint64_t)a - (uint64_t)b);
+}
+
+static inline int64_t wrap_mul(int64_t a, int64_t b)
+{
+    return (int64_t)((uint64_t)a * (uint64_t)b);
+}
+
+int crtk__edits_exec(const crtk_edit *e, crtk_edit_state *st, crtk_edit_value_fn value,
+                     void *ctx, crtk_edit_result *res, bool *is_str)
+{
+    const insn *code = e->code;
+    val *stack, *sp;
+    size_t pc = 0;
+    int calls[EDIT_MAX_CALL_DEPTH];
+    int ncalls = 0, rc;
+    long budget = e->max_instructions;
+    long returned = 1;
+    const insn *in = NULL;
+
+    memset(res, 0, sizeof *res);
+    res->error = "";
+    if (is_str)
+        *is_str = false;
+    rc = prepare(e, st);
+    if (rc < 0) {
+        res->status = CRTK_EDIT_ERROR;
+        res->error = "out of memory";
+        return rc;
+    }
+    st->edit = e;
+    st->value = value;
+    st->value_ctx = ctx;
+    stack = st->stack;
+    sp = stack;
+
+    for (;;) {
+        if (--budget < 0) {
+            st->rt_error = "instruction budget exceeded";
+            goto error;
+        }
+        in = &code[pc++];
+        switch ((enum op)in->op) {
+        case OP_PUSH_INT: /* [] -> [k] */
+            sp->i = in->k;
+            sp++;
+            break;
+        case OP_PUSH_STR: /* [] -> [str a] */
+            sp->s = e->strs[in->a].s;
+            sp->n = (int32_t)e->strs[in->a].len;
+            sp++;
+            break;
+        case OP_PUSH_TODAY: /* [] -> ["YYYYMMDD"] */
+            sp->s = st->today_str;
+            sp->n = 8;
+            sp++;
+            break;
+        case OP_PUSH_VARREF: /* [] -> [string variable index a] */
+            sp->i = in->a;
+            sp++;
+            break;
+        case OP_LOAD_FIELD: { /* [] -> [field a, k bytes, cut at a NUL] */
+            const char *v = value ? value(ctx, in->a) : NULL;
+            const char *z;
+            if (!v)
+                v = blanks;
+            sp->s = v;
+            sp->n = (int32_t)in->k;
+            z = memchr(v, '\0', (size_t)in->k);
+            if (z)
+                sp->n = (int32_t)(z - v);
+            sp++;
+            break;
+        }
+        case OP_LOAD_INT: /* [] -> [ints[a]] */
+            sp->i = st->ints[in->a];
+            sp++;
+            break;
+        case OP_STORE_INT: /* [x] -> [], ints[a] = x */
+            st->ints[in->a] = (--sp)->i;
+            break;
+        case OP_LOAD_STR: /* [] -> [string variable a] */
+            sp->s = st->smem + e->soff[in->a];
+            sp->n = st->slen[in->a];
+            sp++;
+            break;
+        case OP_STORE_STR: { /* [s] -> [], copy s into variable a (truncated to its size) */
+            char *d = st->smem + e->soff[in->a];
+            size_t n = (size_t)(--sp)->n;
+            if (n > e->scap[in->a])
+                n = e->scap[in->a];
+            memmove(d, sp->s, n);
+            d[n] = '\0';
+            st->slen[in->a] = (int32_t)n;
+            break;
+        }
+        case OP_LOAD_CHAR: { /* [i] -> [a[i] as a 1-char string, "" out of range] */
+            int64_t i = sp[-1].i;
+            const char *d = st->smem + e->soff[in->a];
+            sp[-1].s = d + (i >= 0 && i < st->slen[in->a] ? i : 0);
+            sp[-1].n = i >= 0 && i < st->slen[in->a] ? 1 : 0;
+            break;
+        }
+        case OP_STORE_CHAR: { /* [i c] -> [], a[i] = c (n: c is a string) */
+            val c = *--sp;
+            int64_t i = (--sp)->i;
+            char *d = st->smem + e->soff[in->a];
+            char ch = in->n ? (c.n > 0 ? c.s[0] : '\0') : (char)c.i;
+            int32_t *len = &st->slen[in->a];
+            if (i < 0 || i >= (int64_t)e->scap[in->a]) {
+                snprintf(st->errbuf, sizeof st->errbuf, "array index %lld out of range",
+                         (long long)i);
+                st->rt_error = st->errbuf;
+                goto error;
+            }
+            if (ch == '\0') {
+                if (i < *len)
+                    *len = (int32_t)i;
+            } else {
+                while (*len < i)
+                    d[(*len)++] = ' ';
+                d[i] = ch;
+                if (*len <= i)
+                    *len = (int32_t)i + 1;
+            }
+            d[*len] = '\0';
+            break;
+        }
+        case OP_NEG: /* [x] -> [-x] */
+            sp[-1].i = wrap_sub(0, sp[-1].i);
+            break;
+        case OP_NOT: /* [x] -> [!x] */
+            sp[-1].i = !sp[-1].i;
+            break;
+        case OP_ADD: /* [a b] -> [a+b] */
+            sp--;
+            sp[-1].i = wrap_add(sp[-1].i, sp->i);
+            break;
+        case OP_SUB: /* [a b] -> [a-b] */
+            sp--;
+            sp[-1].i = wrap_sub(sp[-1].i, sp->i);
+            break;
+        case OP_MUL: /* [a b] -> [a*b] */
+            sp--;
+            sp[-1].i = wrap_mul(sp[-1].i, sp->i);
+            break;
+        case OP_DIV: /* [a b] -> [a/b], truncating */
+        case OP_MOD: /* [a b] -> [a%b] */
+            sp--;
+            if (sp->i == 0) {
+                st->rt_error = "division by zero";
+                goto error;
+            }
+            if (sp->i == -1)
+                sp[-1].i = in->op == OP_DIV ? wrap_sub(0, sp[-1].i) : 0;
+            else
+                sp[-1].i = in->op == OP_DIV ? sp[-1].i / sp->i : sp[-1].i % sp->i;
+            break;
+        case OP_EQ: /* [a b] -> [a==b] */
+            sp--;
+            sp[-1].i = sp[-1].i == sp->i;
+            break;
+        case OP_NE: /* [a b] -> [a!=b] */
+            sp--;
+            sp[-1].i = sp[-1].i != sp->i;
+            break;
+        case OP_LT: /* [a b] -> [a<b] */
+            sp--;
+            sp[-1].i = sp[-1].i < sp->i;
+            break;
+        case OP_LE: /* [a b] -> [a<=b] */
+            sp--;
+            sp[-1].i = sp[-1].i <= sp->i;
+            break;
+        case OP_GT: /* [a b] -> [a>b] */
+            sp--;
+            sp[-1].i = sp[-1].i > sp->i;
+            break;
+        case OP_GE: /* [a b] -> [a>=b] */
+            sp--;
+            sp[-1].i = sp[-1].i >= sp->i;
+            break;
+        case OP_JUMP: /* [] -> [] */
+            pc = (size_t)in->a;
+            break;
+        case OP_JZ: /* [x] -> [], jump when x == 0 */
+            if ((--sp)->i == 0)
+                pc = (size_t)in->a;
+            break;
+        case OP_JNZ: /* [x] -> [], jump when x != 0 */
+            if ((--sp)->i != 0)
+                pc = (size_t)in->a;
+            break;
+        case OP_CALL: { /* [args...n] -> [result] */
+            val out = {0, "", 0};
+            sp -= in->n;
+            if (crtk__edits_builtin_fns[in->a](st, in, sp, in->n, &out) < 0)
+                goto error;
+            *sp++ = out;
+            break;
+        }
+        case OP_POP: /* [x] -> [] */
+            sp--;
+            break;
+        case OP_CALLF: /* [] -> [], enter user FUNCTION at a */
+            if (ncalls == EDIT_MAX_CALL_DEPTH) {
+                st->rt_error = "FUNCTION calls nested too deeply";
+                goto error;
+            }
+            calls[ncalls++] = (int)pc;
+            pc = (size_t)in->a;
+            break;
+        case OP_RETF: /* [] -> [], back to the caller */
+            if (ncalls == 0) {
+                st->rt_error = "internal error: RETF without CALLF";
+                goto error;
+            }
+            pc = (size_t)calls[--ncalls];
+            break;
+        case OP_RESET: /* [] -> [], recycle string temporaries */
+            arena_reset(st);
+            break;
+        case OP_RETURN: /* [x] -> [], end the edit returning x */
+            returned = (long)(--sp)->i;
+            goto done;
+        case OP_RETURN_STR: /* [s] -> [], end an evaluation with string s */
+            sp--;
+            if (sb_set(&st->result_str, sp->s, (size_t)sp->n) < 0) {
+                st->rt_error = "out of memory";
+                goto error;
+            }
+            if (is_str)
+                *is_str = true;
+            returned = 1;
+            goto done;
+        case OP_HALT: /* [] -> [], fell off the end: PASS [guess, docs section 4] */
+            returned = 1;
+            goto done;
+        default:
+            st->rt_error = "internal error: bad opcode";
+            goto error;
+        }
+    }
+
+done:
+    res->returned = returned;
+    if (returned != 1) {
+        rc = finish_fail(st, returned);
+        if (rc < 0) {
+            st->rt_error = "out of memory";
+            goto error;
+        }
+        res->status = CRTK_EDIT_FAIL;
+    } else {
+        res->status = st->failed ? CRTK_EDIT_FAIL : CRTK_EDIT_PASS;
+    }
+    goto out;
+error:
+    res->status = CRTK_EDIT_ERROR;
+    res->error = st->rt_error ? st->rt_error : "run-time error";
+    res->error_line = in ? e->lines[in - code] : 0;
+out:
+    for (size_t i = 0; i < st->nmsg; i++)
+        st->msgs[i].text = st->msgtext.s + st->msgoff[i];
+    res->messages = st->msgs;
+    res->nmessages = st->nmsg;
+    return res->status == CRTK_EDIT_ERROR && st->rt_error &&
+                   strcmp(st->rt_error, "out of memory") == 0
+               ? CRTK_ENOMEM
+               : CRTK_OK;
+}
+
+int crtk_edit_run(const crtk_edit *edit, crtk_edit_state *state, crtk_edit_value_fn value,
+                  void *value_ctx, crtk_edit_result *result)
+{
+    if (!edit || !state || !result)
+        return CRTK_EARG;
+    return crtk__edits_exec(edit, state, value, value_ctx, result, NULL);
+}
