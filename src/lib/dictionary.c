@@ -338,6 +338,11 @@ int crtk_layouts_add_dictionary_mem(crtk_layouts *ls, const char *name, const ch
     if (!l)
         return crtk__fail(err, CRTK_ENOMEM, "out of memory");
     l->kind = CRTK_LAYOUT_USER_DICTIONARY;
+    l->file = strdup(name);
+    if (!l->file) {
+        free(l);
+        return crtk__fail(err, CRTK_ENOMEM, "out of memory");
+    }
     rc = load_dictionary(l, name, xml, len, err);
     if (!rc && crtk__layout_index(l) < 0)
         rc = crtk__fail(err, CRTK_ENOMEM, "out of memory");
@@ -355,11 +360,8 @@ int crtk_layouts_add_dictionary_mem(crtk_layouts *ls, const char *name, const ch
     if (!rc && crtk_layouts_by_uri(ls, l->uri))
         rc = dfail(err, name, 0, NULL, "a dictionary with URI %s is already loaded%s", l->uri,
                    "");
-    if (!rc) {
-        l->file = strdup(name);
-        if (!l->file || crtk__layouts_register(ls, l) < 0)
-            rc = crtk__fail(err, CRTK_ENOMEM, "out of memory");
-    }
+    if (!rc && crtk__layouts_register(ls, l) < 0)
+        rc = crtk__fail(err, CRTK_ENOMEM, "out of memory");
     if (rc) {
         crtk__layout_free(l);
         return rc;
@@ -406,6 +408,8 @@ static bool inside_default_field(const crtk_layout *def, int start, int len)
     return false;
 }
 
+#define UNAME(u) ((u)->file ? (u)->file : (u)->name)
+
 static int combine_check(crtk_layouts *ls, const crtk_layout *base,
                          const crtk_layout *const *user, int n_user, crtk_error *err)
 {
@@ -416,12 +420,12 @@ static int combine_check(crtk_layouts *ls, const crtk_layout *base,
         const crtk_layout *ul = user[u];
         int minor = spec_minor(ul->spec);
         if (ul->version && ul->version != base->version)
-            return dfail(err, ul->name, 0, NULL,
+            return dfail(err, UNAME(ul), 0, NULL,
                          "dictionary is for NAACCR version %s, the base dictionary is %s",
                          "another", crtk_layout_name(base));
         for (v = 0; v < u; v++)
             if (!strcmp(user[v]->uri, ul->uri))
-                return dfail(err, ul->name, 0, NULL, "dictionary URI %s is listed twice%s",
+                return dfail(err, UNAME(ul), 0, NULL, "dictionary URI %s is listed twice%s",
                              ul->uri, "");
         for (i = 0; i < ul->n; i++) {
             const crtk_item *it = &ul->items[i];
@@ -430,32 +434,32 @@ static int combine_check(crtk_layouts *ls, const crtk_layout *base,
             if (def == ul)
                 break;
             if (b)
-                return dfail(err, ul->name, 0, it->id,
+                return dfail(err, UNAME(ul), 0, it->id,
                              "%s is a base dictionary item and cannot be redefined%s", it->id,
                              "");
             if (d) {
                 if (!same_def(it, d))
-                    return dfail(err, ul->name, 0, it->id,
+                    return dfail(err, UNAME(ul), 0, it->id,
                                  "%s redefines a default user item with different attributes%s",
                                  it->id, "");
                 continue;
             }
             b = crtk_layout_find_num(base, it->num);
             if (b)
-                return dfail(err, ul->name, 0, it->id,
+                return dfail(err, UNAME(ul), 0, it->id,
                              "%s uses item number of the base item %s", it->id, b->id);
             if (minor >= 0 && minor < 3 && (it->num < 9500 || it->num > 99999))
-                return dfail(err, ul->name, 0, it->id,
+                return dfail(err, UNAME(ul), 0, it->id,
                              "%s: before specification 1.3 user item numbers must be "
                              "9500-99999%s",
                              it->id, "");
             if (it->start) {
                 if (base->version >= 210)
-                    return dfail(err, ul->name, 0, it->id,
+                    return dfail(err, UNAME(ul), 0, it->id,
                                  "%s: startColumn is not allowed for version 210 or later%s",
                                  it->id, "");
                 if (!inside_default_field(def, it->start, it->length))
-                    return dfail(err, ul->name, 0, it->id,
+                    return dfail(err, UNAME(ul), 0, it->id,
                                  "%s: user-defined items can only take the place of State/"
                                  "Requestor Items, the NPCR Specific Field or reserved gaps%s",
                                  it->id, "");
@@ -463,17 +467,17 @@ static int combine_check(crtk_layouts *ls, const crtk_layout *base,
             for (v = 0; v < u; v++) {
                 const crtk_item *o = crtk_layout_find(user[v], it->id);
                 if (o && !same_def(o, it))
-                    return dfail(err, ul->name, 0, it->id,
+                    return dfail(err, UNAME(ul), 0, it->id,
                                  "%s is defined differently in %s", it->id, user[v]->name);
                 o = crtk_layout_find_num(user[v], it->num);
                 if (o && strcmp(o->id, it->id))
-                    return dfail(err, ul->name, 0, it->id,
+                    return dfail(err, UNAME(ul), 0, it->id,
                                  "%s uses the item number of %s", it->id, o->id);
                 for (k = 0; !o && k < user[v]->n; k++) {
                     const crtk_item *x = &user[v]->items[k];
                     if (it->start && x->start && strcmp(x->id, it->id) &&
                         it->start < x->start + x->length && x->start < it->start + it->length)
-                        return dfail(err, ul->name, 0, it->id,
+                        return dfail(err, UNAME(ul), 0, it->id,
                                      "%s overlaps the columns of %s", it->id, x->id);
                 }
             }

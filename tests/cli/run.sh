@@ -4,7 +4,7 @@
 # are made in the current temporary folder), optional stdin, expected.out, expected.err,
 # expected.rc. CRTK_REGEN=1 rewrites the expectations for review.
 set -u
-crtk=$1
+crtk=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 case_dir=$(cd "$2" && pwd)
 data=$(cd "$(dirname "$0")/../data" && pwd)
 tmp=$(mktemp -d)

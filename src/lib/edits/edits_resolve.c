@@ -7,6 +7,7 @@
 #include "edits_internal.h"
 #include "error_internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

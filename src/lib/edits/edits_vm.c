@@ -286,8 +286,9 @@ static int prepare(const crtk_edit *e, crtk_edit_state *st)
         st->today_m = st->real_m;
         st->today_d = st->real_d;
     }
-    snprintf(st->today_str, sizeof st->today_str, "%04d%02d%02d", st->today_y % 10000,
-             st->today_m % 100, st->today_d % 100);
+    snprintf(st->today_str, sizeof st->today_str, "%04u%02u%02u",
+             (unsigned)st->today_y % 10000u, (unsigned)st->today_m % 100u,
+             (unsigned)st->today_d % 100u);
     return CRTK_OK;
 }
 
