@@ -4,6 +4,9 @@
 #include <string.h>
 
 int cmd_edits_eval(int argc, char **argv);
+int cmd_edits_list(int argc, char **argv);
+int cmd_edits_import(int argc, char **argv);
+int cmd_edits_build(int argc, char **argv);
 
 typedef struct sub {
     const char *name;
@@ -13,6 +16,9 @@ typedef struct sub {
 
 static const sub subs[] = {
     {"eval", cmd_edits_eval, "evaluate an EDITS expression and print its value"},
+    {"list", cmd_edits_list, "list the edit sets and edits of a metafile or edits folder"},
+    {"import", cmd_edits_import, "write a metafile (.smf) out as an edits folder"},
+    {"build", cmd_edits_build, "build a metafile (.smf) from an edits folder"},
     {NULL, NULL, NULL},
 };
 

@@ -99,8 +99,8 @@ int cmd_edits_eval(int argc, char **argv)
     rc = crtk_edits_eval(&v, "<source>", src, strlen(src), &opt, NULL, NULL, &err);
     if (rc != CRTK_OK) {
         if (err.line > 0 && err.column > 0)
-            fprintf(stderr, "crtk edits eval: %s:%ld:%ld: %s\n", err.source, err.line,
-                    err.column, err.message);
+            fprintf(stderr, "crtk edits eval: %s:%ld:%ld: %s\n", err.source, err.line, err.column,
+                    err.message);
         else if (err.line > 0)
             fprintf(stderr, "crtk edits eval: %s:%ld: %s\n", err.source, err.line, err.message);
         else

@@ -14,7 +14,8 @@ static const cli_cmd commands[] = {
     {"show", cmd_show, usage_show, "show one patient and its tumors"},
     {"layouts", cmd_layouts, usage_layouts, "list layouts and dictionaries, show items"},
     {"generate", cmd_generate, usage_generate, "write a synthetic NAACCR file for tests"},
-    {"edits", cmd_edits, usage_edits, "evaluate EDITS expressions, list and import edits"},
+    {"check", cmd_check, usage_check, "run an edit set on every tumor and report failures"},
+    {"edits", cmd_edits, usage_edits, "evaluate EDITS expressions, list, import, build edits"},
     {"help", cmd_help, usage_help, "show help for a command"},
     {NULL, NULL, NULL, NULL},
 };

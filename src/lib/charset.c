@@ -18,11 +18,11 @@ int crtk__charset_parse(const char *name, crtk__charset dflt, crtk__charset *out
         const char *name;
         crtk__charset cs;
     } names[] = {
-        {"auto", CRTK__CS_AUTO},          {"utf-8", CRTK__CS_UTF8},
-        {"utf8", CRTK__CS_UTF8},          {"windows-1252", CRTK__CS_CP1252},
-        {"cp1252", CRTK__CS_CP1252},      {"windows1252", CRTK__CS_CP1252},
-        {"latin1", CRTK__CS_LATIN1},      {"latin-1", CRTK__CS_LATIN1},
-        {"iso-8859-1", CRTK__CS_LATIN1},  {"iso8859-1", CRTK__CS_LATIN1},
+        {"auto", CRTK__CS_AUTO},         {"utf-8", CRTK__CS_UTF8},
+        {"utf8", CRTK__CS_UTF8},         {"windows-1252", CRTK__CS_CP1252},
+        {"cp1252", CRTK__CS_CP1252},     {"windows1252", CRTK__CS_CP1252},
+        {"latin1", CRTK__CS_LATIN1},     {"latin-1", CRTK__CS_LATIN1},
+        {"iso-8859-1", CRTK__CS_LATIN1}, {"iso8859-1", CRTK__CS_LATIN1},
         {"iso_8859-1", CRTK__CS_LATIN1},
     };
     size_t i;
@@ -184,8 +184,8 @@ static int decode_single(crtk__decoder *d, iconv_t cd, const char *s, size_t n)
 
 /* UTF-8 with invalid bytes replaced by U+FFFD, one per byte (as the RI does), so a line's
  * character count stays the byte count of the broken parts. */
-static int decode_utf8_lossy(crtk__decoder *d, const char *s, size_t n, size_t first_bad,
-                             crtk__decoded *out)
+static int
+decode_utf8_lossy(crtk__decoder *d, const char *s, size_t n, size_t first_bad, crtk__decoded *out)
 {
     const unsigned char *p = (const unsigned char *)s;
     size_t i = first_bad;
@@ -292,8 +292,8 @@ int crtk__encoder_open(crtk__encoder *e, const char *name, crtk_error *err)
     return CRTK_OK;
 }
 
-int crtk__encode(crtk__encoder *e, const char *s, size_t n, const char **out, size_t *out_len,
-                 long *replaced)
+int crtk__encode(
+    crtk__encoder *e, const char *s, size_t n, const char **out, size_t *out_len, long *replaced)
 {
     char *in = (char *)s, *outp;
     size_t inleft = n, outleft;

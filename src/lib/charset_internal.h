@@ -44,9 +44,9 @@ typedef struct crtk__decoder {
 typedef struct crtk__decoded {
     const char *s; /* UTF-8 (borrowed from the input or the decoder) */
     size_t len;
-    bool ascii;       /* s is the input itself, pure ASCII */
-    long bad_column;  /* utf-8: 1-based character column of the first invalid byte, 0 none */
-    long bad_count;   /* invalid bytes (each became U+FFFD) */
+    bool ascii;      /* s is the input itself, pure ASCII */
+    long bad_column; /* utf-8: 1-based character column of the first invalid byte, 0 none */
+    long bad_count;  /* invalid bytes (each became U+FFFD) */
     unsigned char bad_byte;
     crtk__charset used; /* the encoding this line was decoded from */
 } crtk__decoded;
@@ -69,8 +69,8 @@ int crtk__encoder_open(crtk__encoder *e, const char *name, crtk_error *err);
 /* Encode n bytes of UTF-8. Characters the target cannot hold become '?' and are counted
  * in *replaced (added to). *out is s itself when nothing had to change, else a buffer
  * valid until the next call. Returns 0 or CRTK_ENOMEM. */
-int crtk__encode(crtk__encoder *e, const char *s, size_t n, const char **out, size_t *out_len,
-                 long *replaced);
+int crtk__encode(
+    crtk__encoder *e, const char *s, size_t n, const char **out, size_t *out_len, long *replaced);
 void crtk__encoder_close(crtk__encoder *e);
 
 #endif

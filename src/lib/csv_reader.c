@@ -270,14 +270,13 @@ static int pick_layout(crtk_reader *rd, csvr *c, const crow *hdr, const crow *ro
         if (n) {
             if (n != 1 || !crtk_rectype_bit(v[0]))
                 return crtk__rfail(rd, CRTK_EUNSUPPORTED, row->line, rcol + 1, "recordType",
-                                   "line %ld: recordType \"%.*s\" is not A, M, C or I",
-                                   row->line, (int)(n > 20 ? 20 : n), v);
+                                   "line %ld: recordType \"%.*s\" is not A, M, C or I", row->line,
+                                   (int)(n > 20 ? 20 : n), v);
             c->rt = v[0];
         }
     }
     if (!crtk_rectype_bit(c->rt))
-        return crtk__rfail(rd, CRTK_EARG, 0, 0, NULL, "record type %c is not A, M, C or I",
-                           c->rt);
+        return crtk__rfail(rd, CRTK_EARG, 0, 0, NULL, "record type %c is not A, M, C or I", c->rt);
     if (rd->opts.layout) {
         c->layout = rd->opts.layout;
     } else {
@@ -420,9 +419,17 @@ static bool same(const char *a, size_t an, const char *b, size_t bn)
     return an == bn && (an == 0 || !memcmp(a, b, an));
 }
 
-static void mismatch(crtk_reader *rd, const char *code, const char *what, const crow *r,
-                     const citem *ci, int tumor, const char *v, size_t n, const char *first,
-                     size_t fn, long first_line)
+static void mismatch(crtk_reader *rd,
+                     const char *code,
+                     const char *what,
+                     const crow *r,
+                     const citem *ci,
+                     int tumor,
+                     const char *v,
+                     size_t n,
+                     const char *first,
+                     size_t fn,
+                     long first_line)
 {
     crtk__finding(rd, CRTK_SEV_ERROR, code, r->line, ci->col + 1, tumor, ci->it->id,
                   "%s value differs among the %s: line %ld has \"%.*s\", the first line "
@@ -444,8 +451,7 @@ static int add_row(crtk_reader *rd, csvr *c, crtk_record *rec, const crow *r, bo
                            "check the sort order",
                            c->cur_id.s ? c->cur_id.s : "", rd->opts.max_tumors);
     if (r->bad_count)
-        crtk__finding(rd, CRTK_SEV_ERROR, "invalid-encoding", r->bad_line, r->bad_col, nt + 1,
-                      NULL,
+        crtk__finding(rd, CRTK_SEV_ERROR, "invalid-encoding", r->bad_line, r->bad_col, nt + 1, NULL,
                       "line %ld: byte 0x%02X at column %ld is not valid UTF-8 (%ld invalid "
                       "byte%s read as U+FFFD); give the file's encoding with --encoding",
                       r->bad_line, r->bad_byte, r->bad_col, r->bad_count,
@@ -467,8 +473,8 @@ static int add_row(crtk_reader *rd, csvr *c, crtk_record *rec, const crow *r, bo
             size_t fn;
             const char *fv = value(&c->first, ci->col, &fn);
             if (!same(v, n, fv, fn))
-                mismatch(rd, "root-value-mismatch", "file's rows (NaaccrData level)", r, ci,
-                         t + 1, v, n, fv, fn, c->first_line);
+                mismatch(rd, "root-value-mismatch", "file's rows (NaaccrData level)", r, ci, t + 1,
+                         v, n, fv, fn, c->first_line);
         }
     }
     for (i = 0; i < c->npat; i++, ci++) {

@@ -37,8 +37,8 @@ static int emit(crtk_writer *w, cw *c, const crtk_record *rec, int tumor)
         crtk__encode(&c->enc, c->row.s, c->row.len, &out, &outn, &replaced) < 0)
         return crtk__wfail(w, CRTK_ENOMEM, NULL, "out of memory");
     if (replaced) {
-        long pat = rec && crtk_record_ordinal(rec) ? crtk_record_ordinal(rec)
-                                                   : w->stats.patients + 1;
+        long pat =
+            rec && crtk_record_ordinal(rec) ? crtk_record_ordinal(rec) : w->stats.patients + 1;
         w->stats.replaced_chars += replaced;
         crtk__wwarn(w, "unrepresentable-character", pat, tumor, NULL,
                     "patient %ld: %ld character%s cannot be written in %s; written as '?'", pat,

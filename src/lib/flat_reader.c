@@ -48,6 +48,11 @@ typedef struct flat {
     bool have_pend;
     strbuf cur_id; /* trimmed patientIdNumber of the current patient, "" = blank */
     bool mixed_reported;
+    struct gap {
+        size_t off, len;
+        bool reported;
+    } * gaps; /* columns of the record no item covers */
+    int ngaps;
 } flat;
 
 static int read_fail(crtk_reader *rd, int rc, const crtk_error *e)
@@ -84,7 +89,7 @@ static int index_line(flat *f, const lview *l)
 }
 
 /* Characters [off, off+len) of the indexed line, clipped to the line. */
-static const char *slice(const flat *f, const lview *l, size_t off, size_t len, size_t *n)
+static inline const char *slice(const flat *f, const lview *l, size_t off, size_t len, size_t *n)
 {
     size_t a, b;
 
@@ -101,8 +106,13 @@ static const char *slice(const flat *f, const lview *l, size_t off, size_t len, 
 
 static bool all_blank(const char *v, size_t n)
 {
+    /* Most fields of a real record are blank: compare 32 bytes at a time. */
+    static const char blanks[] = "                                ";
     size_t i;
 
+    for (; n >= 32; v += 32, n -= 32)
+        if (memcmp(v, blanks, 32))
+            return false;
     for (i = 0; i < n; i++)
         if (v[i] != ' ')
             return false;
@@ -110,19 +120,23 @@ static bool all_blank(const char *v, size_t n)
 }
 
 /* The value of an item in a line: trimmed when the item says so; all blank = absent. */
-static const char *value(const flat *f, const lview *l, const fitem *fi, size_t *n)
+static inline const char *value(const flat *f, const lview *l, const fitem *fi, size_t *n)
 {
     const char *v = slice(f, l, fi->off, fi->len, n);
 
+    if (!*n)
+        return v;
+    if (v[0] == ' ' && v[*n - 1] == ' ' && all_blank(v, *n)) {
+        *n = 0;
+        return v;
+    }
     if (fi->it->trim) {
-        while (*n && v[0] == ' ') {
+        while (v[0] == ' ') {
             v++;
             --*n;
         }
-        while (*n && v[*n - 1] == ' ')
+        while (v[*n - 1] == ' ')
             --*n;
-    } else if (all_blank(v, *n)) {
-        *n = 0;
     }
     return v;
 }
@@ -194,6 +208,53 @@ static void trim_blanks(const char **v, size_t *n)
 
 /* ---- start: identify the layout from the first line ---- */
 
+static int by_off(const void *a, const void *b)
+{
+    const fitem *x = a, *y = b;
+
+    return x->off < y->off ? -1 : x->off > y->off;
+}
+
+/* Columns inside the record that no item covers: their content cannot be read, so the
+ * reader says so (once per gap) rather than dropping it silently. */
+static int find_gaps(flat *f)
+{
+    int i, n = f->nroot + f->npat + f->ntum, cap = 8;
+    fitem *sorted = malloc(((size_t)n + 1) * sizeof *sorted);
+    size_t end = 0;
+
+    f->gaps = malloc((size_t)cap * sizeof *f->gaps);
+    if (!sorted || !f->gaps) {
+        free(sorted);
+        return CRTK_ENOMEM;
+    }
+    memcpy(sorted, f->items, (size_t)n * sizeof *sorted);
+    qsort(sorted, (size_t)n, sizeof *sorted, by_off);
+    for (i = 0; i <= n; i++) {
+        size_t at = i < n ? sorted[i].off : f->reclen;
+        if (at > f->reclen)
+            at = f->reclen;
+        if (at > end) {
+            if (f->ngaps == cap) {
+                struct gap *p = realloc(f->gaps, (size_t)(cap *= 2) * sizeof *p);
+                if (!p) {
+                    free(sorted);
+                    return CRTK_ENOMEM;
+                }
+                f->gaps = p;
+            }
+            f->gaps[f->ngaps].reported = false;
+            f->gaps[f->ngaps].off = end;
+            f->gaps[f->ngaps].len = at - end;
+            f->ngaps++;
+        }
+        if (i < n && sorted[i].off + sorted[i].len > end)
+            end = sorted[i].off + sorted[i].len;
+    }
+    free(sorted);
+    return CRTK_OK;
+}
+
 static int setup_items(crtk_reader *rd, flat *f)
 {
     const crtk_layout *l = f->layout;
@@ -227,6 +288,8 @@ static int setup_items(crtk_reader *rd, flat *f)
         else
             f->ntum = k - before;
     }
+    if ((k = find_gaps(f)) < 0)
+        return crtk__rfail(rd, k, 0, 0, NULL, "out of memory");
     f->root_off = calloc((size_t)f->nroot + 1, sizeof *f->root_off);
     f->root_len = calloc((size_t)f->nroot + 1, sizeof *f->root_len);
     if (!f->root_off || !f->root_len)
@@ -275,9 +338,9 @@ static int start(crtk_reader *rd)
     v = slice(f, &l, 16, 3, &n);
     trim_blanks(&v, &n);
     if (n) {
-        char buf[8];
-        memcpy(buf, v, n);
-        buf[n] = '\0';
+        char buf[16]; /* 3 characters of up to 4 UTF-8 bytes each */
+        memcpy(buf, v, n < sizeof buf ? n : sizeof buf - 1);
+        buf[n < sizeof buf ? n : sizeof buf - 1] = '\0';
         version = crtk_version_normalize(buf);
     }
     f->first_version = version;
@@ -364,10 +427,28 @@ static void update_encoding(crtk_reader *rd, flat *f, const lview *l)
 static void line_checks(crtk_reader *rd, flat *f, const lview *l, int tumor)
 {
     size_t chars = f->nchars;
+    int g;
+
+    for (g = 0; g < f->ngaps; g++) {
+        size_t n;
+        const char *x;
+        if (f->gaps[g].reported || f->gaps[g].off >= chars)
+            continue;
+        x = slice(f, l, f->gaps[g].off, f->gaps[g].len, &n);
+        if (all_blank(x, n))
+            continue;
+        f->gaps[g].reported = true;
+        crtk__finding(rd, CRTK_SEV_WARNING, "unmapped-columns", l->lineno, (long)f->gaps[g].off + 1,
+                      tumor, NULL,
+                      "columns %zu-%zu hold \"%.*s\" but no item of %s record type %c covers "
+                      "them; they are not read (reported once)",
+                      f->gaps[g].off + 1, f->gaps[g].off + f->gaps[g].len, n > 40 ? 40 : (int)n, x,
+                      f->desc, f->rt);
+    }
 
     if (l->dec.bad_count)
-        crtk__finding(rd, CRTK_SEV_ERROR, "invalid-encoding", l->lineno, l->dec.bad_column,
-                      tumor, NULL,
+        crtk__finding(rd, CRTK_SEV_ERROR, "invalid-encoding", l->lineno, l->dec.bad_column, tumor,
+                      NULL,
                       "line %ld: byte 0x%02X at column %ld is not valid UTF-8 (%ld invalid "
                       "byte%s read as U+FFFD); give the file's encoding with --encoding",
                       l->lineno, l->dec.bad_byte, l->dec.bad_column, l->dec.bad_count,
@@ -409,9 +490,17 @@ static bool same(const char *a, size_t an, const char *b, size_t bn)
     return an == bn && (an == 0 || !memcmp(a, b, an));
 }
 
-static void mismatch(crtk_reader *rd, const char *code, const char *what, const lview *l,
-                     const fitem *fi, int tumor, const char *v, size_t n, const char *first,
-                     size_t fn, long first_line)
+static void mismatch(crtk_reader *rd,
+                     const char *code,
+                     const char *what,
+                     const lview *l,
+                     const fitem *fi,
+                     int tumor,
+                     const char *v,
+                     size_t n,
+                     const char *first,
+                     size_t fn,
+                     long first_line)
 {
     crtk__finding(rd, CRTK_SEV_ERROR, code, l->lineno, (long)fi->off + 1, tumor, fi->it->id,
                   "%s value differs among the %s: line %ld has \"%.*s\", the first line "
@@ -427,19 +516,18 @@ static void header_checks(crtk_reader *rd, flat *f, const lview *l, int tumor)
     const char *v = slice(f, l, 0, 1, &n);
 
     if (n != 1 || v[0] != f->rt)
-        crtk__finding(rd, CRTK_SEV_ERROR, "record-type-mismatch", l->lineno, 1, tumor,
-                      "recordType",
+        crtk__finding(rd, CRTK_SEV_ERROR, "record-type-mismatch", l->lineno, 1, tumor, "recordType",
                       "line %ld has record type \"%.*s\" in column 1; the file's first line has "
                       "\"%c\"",
                       l->lineno, (int)n, v, f->rt);
     if (f->first_version) {
-        char buf[8];
+        char buf[16]; /* 3 characters of up to 4 UTF-8 bytes each */
         int ver = 0;
         v = slice(f, l, 16, 3, &n);
         trim_blanks(&v, &n);
         if (n) {
-            memcpy(buf, v, n);
-            buf[n] = '\0';
+            memcpy(buf, v, n < sizeof buf ? n : sizeof buf - 1);
+            buf[n < sizeof buf ? n : sizeof buf - 1] = '\0';
             ver = crtk_version_normalize(buf);
         }
         if (ver != f->first_version)
@@ -477,8 +565,8 @@ static int add_line(crtk_reader *rd, flat *f, crtk_record *rec, const lview *l, 
                 crtk__check_value(rd, it->it, v, n, false, l->lineno, (long)it->off + 1, 0);
         } else if (rd->opts.report_level_mismatch && it->it != f->rt_item &&
                    it->it != f->ver_item && !same(v, n, fv, f->root_len[i])) {
-            mismatch(rd, "root-value-mismatch", "file's lines (NaaccrData level)", l, it, t + 1,
-                     v, n, fv, f->root_len[i], f->first_lineno);
+            mismatch(rd, "root-value-mismatch", "file's lines (NaaccrData level)", l, it, t + 1, v,
+                     n, fv, f->root_len[i], f->first_lineno);
         }
     }
     if (l->lineno != f->first_lineno)
@@ -523,8 +611,8 @@ static int start_patient(crtk_reader *rd, flat *f, crtk_record *rec, const lview
     for (i = 0; i < f->nroot; i++) {
         if (!f->root_len[i])
             continue;
-        rc = crtk_record_set(rec, f->items[i].it, 0, f->rootvals.s + f->root_off[i],
-                             f->root_len[i]);
+        rc =
+            crtk_record_set(rec, f->items[i].it, 0, f->rootvals.s + f->root_off[i], f->root_len[i]);
         if (rc < 0)
             return crtk__rfail(rd, rc, l->lineno, 0, NULL, "out of memory");
     }
@@ -581,6 +669,7 @@ static void free_flat(crtk_reader *rd)
         return;
     crtk__decoder_close(&f->dec);
     free(f->items);
+    free(f->gaps);
     free(f->root_off);
     free(f->root_len);
     free(f->cp);

@@ -101,8 +101,13 @@ static size_t prefix_bytes(const char *v, size_t n, size_t chars)
 }
 
 /* Append one value justified in its field; returns 0 or CRTK_ENOMEM. */
-static int put_value(crtk_writer *w, fw *f, const crtk_record *rec, int tumor,
-                     const crtk_item *it, const char *v, size_t n)
+static int put_value(crtk_writer *w,
+                     fw *f,
+                     const crtk_record *rec,
+                     int tumor,
+                     const crtk_item *it,
+                     const char *v,
+                     size_t n)
 {
     size_t chars, width = (size_t)it->length, pad;
     bool digits;
@@ -127,19 +132,18 @@ static int put_value(crtk_writer *w, fw *f, const crtk_record *rec, int tumor,
     if (chars > width) {
         long pat = crtk_record_ordinal(rec) ? crtk_record_ordinal(rec) : w->stats.patients + 1;
         w->stats.truncated++;
-        crtk__wwarn(w, "value-truncated", pat, it->level == CRTK_LEVEL_TUMOR ? tumor + 1 : 0,
-                    it->id,
-                    "patient %ld%s: %s (#%d) value is %zu characters; the field holds %zu, "
-                    "the rest was cut",
-                    pat, it->level == CRTK_LEVEL_TUMOR ? ", tumor" : "", it->id, it->num, chars,
-                    width);
+        crtk__wwarn(
+            w, "value-truncated", pat, it->level == CRTK_LEVEL_TUMOR ? tumor + 1 : 0, it->id,
+            "patient %ld%s: %s (#%d) value is %zu characters; the field holds %zu, "
+            "the rest was cut",
+            pat, it->level == CRTK_LEVEL_TUMOR ? ", tumor" : "", it->id, it->num, chars, width);
         n = prefix_bytes(v, n, width);
         chars = width;
     }
     pad = width - chars;
     digits = pad && all_digits(v, n);
-    if (pad && (it->padding == CRTK_PAD_LEFT_BLANK ||
-                (it->padding == CRTK_PAD_LEFT_ZERO && digits))) {
+    if (pad &&
+        (it->padding == CRTK_PAD_LEFT_BLANK || (it->padding == CRTK_PAD_LEFT_ZERO && digits))) {
         if (fill(&f->line, it->padding == CRTK_PAD_LEFT_BLANK ? ' ' : '0', pad) < 0)
             return CRTK_ENOMEM;
         pad = 0;

@@ -219,8 +219,10 @@ int crtk_writer_write(crtk_writer *w, const crtk_record *rec)
         w->record_type = 'A';
     if (!w->started) {
         w->started = true;
-        if ((rc = w->ops->start(w)) < 0)
+        if ((rc = w->ops->start(w)) < 0) {
+            w->failed = true;
             return rc;
+        }
     }
     rc = remap(w, rec, &r);
     if (rc < 0)

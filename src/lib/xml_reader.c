@@ -11,6 +11,7 @@
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 #include <libxml/xmlreader.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +20,7 @@
 #define MAX_DEPTH   64         /* deepest element nesting accepted */
 #define MAX_EXT     (1u << 20) /* longest extension kept verbatim */
 #define BASE_PREFIX "http://naaccr.org/naaccrxml/naaccr-dictionary-"
+#define ID_CACHE    1024 /* item ids remembered by position in their container */
 
 typedef struct rootval {
     const crtk_item *it;
@@ -35,6 +37,13 @@ typedef struct xr {
     const crtk_layout *lay;
     unsigned rtbit;
     strbuf val; /* value of the Item being read */
+    /* Files repeat the same item sequence in every patient and tumor: the item seen at the
+     * same position last time is checked before the hash lookup. */
+    struct {
+        const crtk_item *it;
+        size_t len;
+    } idcache[CRTK_LEVELS][ID_CACHE];
+    const xmlNs *root_ns; /* the NAACCR namespace as declared on NaaccrData: lives as long */
     /* Root Items and extensions, read once before the first Patient, copied to each record. */
     strbuf rootbuf;
     rootval *roots;
@@ -99,6 +108,9 @@ static void on_xml_error(void *ctx, xmlErrorPtr e)
     n = strlen(x->xml_msg);
     while (n && (x->xml_msg[n - 1] == '\n' || x->xml_msg[n - 1] == ' '))
         x->xml_msg[--n] = '\0';
+    for (n = 0; x->xml_msg[n]; n++)
+        if (x->xml_msg[n] == '\n' || x->xml_msg[n] == '\r')
+            x->xml_msg[n] = ' '; /* messages are one line */
 }
 
 /* Errors raised without a parser context (character conversion) go to the thread's global
@@ -124,11 +136,11 @@ static int fail_xml(crtk_reader *rd, xr *x)
                            x->io_err.message[0] ? x->io_err.message : "read failed");
     if (!x->xml_failed)
         return crtk__rfail(rd, CRTK_EPARSE, xmlTextReaderGetParserLineNumber(x->r),
-                           xmlTextReaderGetParserColumnNumber(x->r), NULL,
-                           "malformed XML");
+                           xmlTextReaderGetParserColumnNumber(x->r), NULL, "malformed XML");
     if (x->xml_domain == XML_FROM_I18N || x->xml_code == XML_ERR_INVALID_ENCODING ||
-        x->xml_code == XML_ERR_UNSUPPORTED_ENCODING || x->xml_code == XML_ERR_UNKNOWN_ENCODING)
-        code = CRTK_EENCODING;
+        x->xml_code == XML_ERR_UNSUPPORTED_ENCODING || x->xml_code == XML_ERR_UNKNOWN_ENCODING ||
+        (x->xml_code == XML_ERR_INVALID_CHAR && strstr(x->xml_msg, "not proper UTF-8")))
+        code = CRTK_EENCODING; /* libxml2 uses INVALID_CHAR for both: tell them apart */
     return crtk__rfail(rd, code, x->xml_line, x->xml_col, NULL, "%s", x->xml_msg);
 }
 
@@ -140,6 +152,16 @@ static int step(crtk_reader *rd, xr *x)
     if (x->io_failed || x->xml_failed || rc < 0)
         return fail_xml(rd, x);
     return rc;
+}
+
+/* xmlTextReaderNodeType, without its blank-text scan: text is text to us. */
+static int node_type(xr *x)
+{
+    xmlNodePtr n = xmlTextReaderCurrentNode(x->r);
+
+    if (n && (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE))
+        return XML_READER_TYPE_TEXT;
+    return xmlTextReaderNodeType(x->r);
 }
 
 static long node_line(xmlNodePtr n)
@@ -159,6 +181,11 @@ static long cur_line(xr *x)
 static bool is_naaccr_ns(const xmlNs *ns)
 {
     return ns && ns->href && !strcmp((const char *)ns->href, NAACCR_NS);
+}
+
+static bool naaccr_element(const xr *x, const xmlNs *ns)
+{
+    return ns && (ns == x->root_ns || is_naaccr_ns(ns));
 }
 
 static bool blank(const char *s)
@@ -186,7 +213,7 @@ static int skip_subtree(crtk_reader *rd, xr *x)
         if (rc == 0)
             return crtk__rfail(rd, CRTK_EPARSE, xmlTextReaderGetParserLineNumber(x->r), 0, NULL,
                                "unexpected end of document");
-        type = xmlTextReaderNodeType(x->r);
+        type = node_type(x);
         if (type == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(x->r) == depth)
             return CRTK_OK;
         if (type == XML_READER_TYPE_ELEMENT && xmlTextReaderDepth(x->r) > MAX_DEPTH)
@@ -332,8 +359,8 @@ static int runtime_dictionary(crtk_reader *rd, xr *x, const crtk_layout *base, l
     }
     rc = crtk_layouts_combine(rd->ls, base, users, n, &x->lay, &err);
     if (rc < 0)
-        return crtk__rfail(rd, rc, line, 0, err.item[0] ? err.item : NULL,
-                           "user dictionary %s: %s", err.source[0] ? err.source : "", err.message);
+        return crtk__rfail(rd, rc, line, 0, err.item[0] ? err.item : NULL, "user dictionary %s: %s",
+                           err.source[0] ? err.source : "", err.message);
     return CRTK_OK;
 }
 
@@ -357,8 +384,7 @@ static int root_attributes(crtk_reader *rd, xr *x, xmlNodePtr node, long line)
         }
         if (is_naaccr_ns(ns))
             continue; /* a prefix for the standard elements: writers use the default */
-        rc = add_attr(&rd->extra_root, "xmlns", (const char *)ns->prefix,
-                      (const char *)ns->href);
+        rc = add_attr(&rd->extra_root, "xmlns", (const char *)ns->prefix, (const char *)ns->href);
         if (rc < 0)
             return crtk__rfail(rd, CRTK_ENOMEM, line, 0, NULL, "out of memory");
     }
@@ -393,8 +419,8 @@ static int root_attributes(crtk_reader *rd, xr *x, xmlNodePtr node, long line)
         return crtk__rfail(rd, CRTK_EINVALID, line, 0, NULL,
                            "NaaccrData has no baseDictionaryUri attribute");
     blen = strlen(base);
-    if (blen <= plen + 4 || strncmp(base, BASE_PREFIX, plen) ||
-        strcmp(base + blen - 4, ".xml") || blen - plen - 4 >= sizeof ver)
+    if (blen <= plen + 4 || strncmp(base, BASE_PREFIX, plen) || strcmp(base + blen - 4, ".xml") ||
+        blen - plen - 4 >= sizeof ver)
         return crtk__rfail(rd, CRTK_EINVALID, line, 0, NULL,
                            "baseDictionaryUri \"%s\" is not " BASE_PREFIX "NNN.xml", base);
     memcpy(ver, base + plen, blen - plen - 4);
@@ -497,7 +523,7 @@ static int start(crtk_reader *rd)
             rc = crtk__rfail(rd, CRTK_EPARSE, 0, 0, NULL, "no document element");
             goto out;
         }
-        type = xmlTextReaderNodeType(x->r);
+        type = node_type(x);
         if (type == XML_READER_TYPE_DOCUMENT_TYPE) {
             rc = crtk__rfail(rd, CRTK_EINVALID, cur_line(x), 0, NULL,
                              "a DOCTYPE is not allowed in NAACCR XML (entity declarations "
@@ -519,6 +545,7 @@ static int start(crtk_reader *rd)
                              "document element is <%s>, not <NaaccrData>", node->name);
         goto out;
     }
+    x->root_ns = node->ns;
     rc = root_attributes(rd, x, node, line);
     if (rc < 0)
         goto out;
@@ -550,7 +577,12 @@ static const char *const level_names[] = {"NaaccrData", "Patient", "Tumor"};
 
 /* Read the Item under the cursor. On success *it_out is the item to store (NULL: nothing to
  * store - empty, unknown or wrong level, already reported) and x->val holds its value. */
-static int read_item(crtk_reader *rd, xr *x, crtk_level lv, int tumor, const crtk_item **it_out,
+static int read_item(crtk_reader *rd,
+                     xr *x,
+                     crtk_level lv,
+                     int tumor,
+                     int pos,
+                     const crtk_item **it_out,
                      long *line_out)
 {
     xmlNodePtr node = xmlTextReaderCurrentNode(x->r);
@@ -584,7 +616,7 @@ static int read_item(crtk_reader *rd, xr *x, crtk_level lv, int tumor, const crt
                 return rc;
             if (rc == 0)
                 return crtk__rfail(rd, CRTK_EPARSE, line, 0, NULL, "unexpected end of document");
-            type = xmlTextReaderNodeType(x->r);
+            type = node_type(x);
             if (type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA ||
                 type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE ||
                 type == XML_READER_TYPE_WHITESPACE) {
@@ -592,16 +624,15 @@ static int read_item(crtk_reader *rd, xr *x, crtk_level lv, int tumor, const crt
                 size_t tl = t ? strlen(t) : 0;
                 if (x->val.len + tl > MAX_VALUE)
                     return crtk__rfail(rd, CRTK_ELIMIT, line, 0, id,
-                                       "value of Item \"%s\" is longer than %u bytes",
-                                       id ? id : "", MAX_VALUE);
+                                       "value of Item \"%s\" is longer than %u bytes", id ? id : "",
+                                       MAX_VALUE);
                 if (sb_add(&x->val, t, tl) < 0)
                     return crtk__rfail(rd, CRTK_ENOMEM, line, 0, NULL, "out of memory");
-            } else if (type == XML_READER_TYPE_END_ELEMENT &&
-                       xmlTextReaderDepth(x->r) == depth) {
+            } else if (type == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(x->r) == depth) {
                 break;
             } else if (type == XML_READER_TYPE_ELEMENT) {
-                crtk__finding(rd, CRTK_SEV_ERROR, "unexpected-element", cur_line(x), 0,
-                              tumor + 1, id, "element <%s> inside an Item is not allowed",
+                crtk__finding(rd, CRTK_SEV_ERROR, "unexpected-element", cur_line(x), 0, tumor + 1,
+                              id, "element <%s> inside an Item is not allowed",
                               (const char *)xmlTextReaderConstName(x->r));
                 if (xmlTextReaderDepth(x->r) > MAX_DEPTH)
                     return crtk__rfail(rd, CRTK_ELIMIT, cur_line(x), 0, NULL,
@@ -618,8 +649,8 @@ static int read_item(crtk_reader *rd, xr *x, crtk_level lv, int tumor, const crt
         while (*id == ' ' || *id == '\t' || *id == '\n' || *id == '\r')
             id++;
         idlen = strlen(id);
-        while (idlen && (id[idlen - 1] == ' ' || id[idlen - 1] == '\t' ||
-                         id[idlen - 1] == '\n' || id[idlen - 1] == '\r'))
+        while (idlen && (id[idlen - 1] == ' ' || id[idlen - 1] == '\t' || id[idlen - 1] == '\n' ||
+                         id[idlen - 1] == '\r'))
             idlen--;
     }
     if (!idlen) {
@@ -627,11 +658,23 @@ static int read_item(crtk_reader *rd, xr *x, crtk_level lv, int tumor, const crt
                       "Item has no naaccrId attribute; its value is dropped");
         return CRTK_OK;
     }
-    it = crtk_layout_find_n(x->lay, id, idlen);
+    it = NULL;
+    if (pos < ID_CACHE && x->idcache[lv][pos].len == idlen &&
+        !memcmp(x->idcache[lv][pos].it->id, id, idlen))
+        it = x->idcache[lv][pos].it;
     if (!it) {
-        crtk__finding(rd, CRTK_SEV_ERROR, "unknown-item", line, 0, tumor + 1, NULL,
-                      "unknown NAACCR ID \"%.*s\" (not in %s); its value is dropped",
-                      (int)(idlen > 64 ? 64 : idlen), id, crtk_layout_name(x->lay));
+        it = crtk_layout_find_n(x->lay, id, idlen);
+        if (it && pos < ID_CACHE) {
+            x->idcache[lv][pos].it = it;
+            x->idcache[lv][pos].len = idlen;
+        }
+    }
+    if (!it) {
+        char raw[64];
+        snprintf(raw, sizeof raw, "%.*s", (int)(idlen < sizeof raw ? idlen : sizeof raw - 1), id);
+        crtk__finding(rd, CRTK_SEV_ERROR, "unknown-item", line, 0, tumor + 1, raw,
+                      "unknown NAACCR ID \"%s\" (not in %s); its value is dropped", raw,
+                      crtk_layout_name(x->lay));
         return CRTK_OK;
     }
     /* NAACCR XML 1.5: the runtime dictionary holds only the file's record type. */
@@ -660,8 +703,8 @@ static int read_item(crtk_reader *rd, xr *x, crtk_level lv, int tumor, const crt
                           "naaccrNum \"%s\" of %s is not an integer", num, it->id);
         else if (n != it->num)
             crtk__finding(rd, CRTK_SEV_ERROR, "wrong-item-number", line, 0, tumor + 1, it->id,
-                          "wrong NAACCR number for %s: expected %d but got %ld", it->id,
-                          it->num, n);
+                          "wrong NAACCR number for %s: expected %d but got %ld", it->id, it->num,
+                          n);
     }
     if (it->level != lv) {
         /* The record stores an item at its own level: one found deeper than its level is
@@ -678,8 +721,8 @@ static int read_item(crtk_reader *rd, xr *x, crtk_level lv, int tumor, const crt
 }
 
 /* Store an item read inside a Patient or Tumor. */
-static int store_item(crtk_reader *rd, xr *x, crtk_record *rec, const crtk_item *it, int tumor,
-                      long line)
+static int
+store_item(crtk_reader *rd, xr *x, crtk_record *rec, const crtk_item *it, int tumor, long line)
 {
     if (crtk_record_get(rec, it, tumor, NULL)) {
         crtk__finding(rd, CRTK_SEV_ERROR, "duplicate-item", line, 0, tumor + 1, it->id,
@@ -773,7 +816,7 @@ static enum kind classify(xr *x, xmlNodePtr node)
 {
     if (!node->ns)
         return K_NO_NS;
-    if (!is_naaccr_ns(node->ns))
+    if (!naaccr_element(x, node->ns))
         return K_FOREIGN;
     if (node->name == x->s_item)
         return K_ITEM;
@@ -784,8 +827,8 @@ static enum kind classify(xr *x, xmlNodePtr node)
     return K_OTHER_NAACCR;
 }
 
-static int unexpected_element(crtk_reader *rd, xr *x, xmlNodePtr node, enum kind k, int tumor,
-                              const char *where)
+static int unexpected_element(
+    crtk_reader *rd, xr *x, xmlNodePtr node, enum kind k, int tumor, const char *where)
 {
     if (k == K_NO_NS)
         crtk__finding(rd, CRTK_SEV_ERROR, "unknown-element", node_line(node), 0, tumor + 1, NULL,
@@ -794,8 +837,8 @@ static int unexpected_element(crtk_reader *rd, xr *x, xmlNodePtr node, enum kind
         crtk__finding(rd, CRTK_SEV_ERROR, "unknown-element", node_line(node), 0, tumor + 1, NULL,
                       "unknown NAACCR element <%s> inside %s; skipped", node->name, where);
     else
-        crtk__finding(rd, CRTK_SEV_ERROR, "unexpected-element", node_line(node), 0, tumor + 1,
-                      NULL, "<%s> is not allowed inside %s; skipped", node->name, where);
+        crtk__finding(rd, CRTK_SEV_ERROR, "unexpected-element", node_line(node), 0, tumor + 1, NULL,
+                      "<%s> is not allowed inside %s; skipped", node->name, where);
     return skip_subtree(rd, x);
 }
 
@@ -806,7 +849,7 @@ static int read_container(crtk_reader *rd, xr *x, crtk_record *rec, int tumor)
     const char *what = level_names[lv];
     int depth = xmlTextReaderDepth(x->r);
     int phase = 0; /* 0 items, 1 extensions, 2 tumors */
-    int rc;
+    int rc, pos = 0;
 
     container_attributes(rd, x, what, tumor);
     if (xmlTextReaderIsEmptyElement(x->r))
@@ -821,7 +864,7 @@ static int read_container(crtk_reader *rd, xr *x, crtk_record *rec, int tumor)
             return rc;
         if (rc == 0)
             return crtk__rfail(rd, CRTK_EPARSE, 0, 0, NULL, "unexpected end of document");
-        type = xmlTextReaderNodeType(x->r);
+        type = node_type(x);
         if (type == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(x->r) == depth)
             return CRTK_OK;
         if (type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA) {
@@ -846,15 +889,14 @@ static int read_container(crtk_reader *rd, xr *x, crtk_record *rec, int tumor)
                 crtk__finding(rd, CRTK_SEV_ERROR, "item-out-of-order", node_line(node), 0,
                               tumor + 1, NULL, "Item after %s in %s",
                               phase == 1 ? "an extension" : "a Tumor", what);
-            rc = read_item(rd, x, lv, tumor, &it, &line);
+            rc = read_item(rd, x, lv, tumor, pos++, &it, &line);
             if (rc < 0)
                 return rc;
             if (!it)
                 continue;
             if (it->level == CRTK_LEVEL_ROOT && crtk_record_get(rec, it, 0, NULL)) {
                 crtk__finding(rd, CRTK_SEV_ERROR, "duplicate-item", line, 0, tumor + 1, it->id,
-                              "%s is already given in NaaccrData; the value is dropped",
-                              it->id);
+                              "%s is already given in NaaccrData; the value is dropped", it->id);
                 continue;
             }
             rc = store_item(rd, x, rec, it, tumor, line);
@@ -877,8 +919,8 @@ static int read_container(crtk_reader *rd, xr *x, crtk_record *rec, int tumor)
             xmlChar *xml;
             if (phase == 2)
                 crtk__finding(rd, CRTK_SEV_ERROR, "extension-out-of-order", node_line(node), 0,
-                              tumor + 1, NULL, "extension <%s> after a Tumor in %s",
-                              node->name, what);
+                              tumor + 1, NULL, "extension <%s> after a Tumor in %s", node->name,
+                              what);
             else
                 phase = 1;
             rc = extension(rd, x, &xml);
@@ -966,7 +1008,7 @@ static int next_patient(crtk_reader *rd, xr *x, crtk_record *rec)
             return rc;
         if (rc == 0)
             return crtk__rfail(rd, CRTK_EPARSE, 0, 0, NULL, "unexpected end of document");
-        type = xmlTextReaderNodeType(x->r);
+        type = node_type(x);
         if (type == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(x->r) == 0) {
             x->at_end = true;
             return drain(rd, x);
@@ -993,11 +1035,11 @@ static int next_patient(crtk_reader *rd, xr *x, crtk_record *rec)
             const crtk_item *it;
             long line;
             if (x->root_phase > 0)
-                crtk__finding(rd, CRTK_SEV_ERROR, "item-out-of-order", node_line(node), 0, 0,
-                              NULL, "Item after %s in NaaccrData%s",
+                crtk__finding(rd, CRTK_SEV_ERROR, "item-out-of-order", node_line(node), 0, 0, NULL,
+                              "Item after %s in NaaccrData%s",
                               x->root_phase == 1 ? "an extension" : "a Patient",
                               x->root_phase == 1 ? "" : "; its value is dropped");
-            rc = read_item(rd, x, CRTK_LEVEL_ROOT, -1, &it, &line);
+            rc = read_item(rd, x, CRTK_LEVEL_ROOT, -1, x->nroots, &it, &line);
             if (rc < 0)
                 return rc;
             if (it && x->root_phase < 2 && (rc = store_root(rd, x, it, line)) < 0)
@@ -1005,9 +1047,9 @@ static int next_patient(crtk_reader *rd, xr *x, crtk_record *rec)
         } else if (k == K_FOREIGN) {
             xmlChar *xml;
             if (x->root_phase == 2)
-                crtk__finding(rd, CRTK_SEV_ERROR, "extension-out-of-order", node_line(node), 0,
-                              0, NULL, "extension <%s> after a Patient in NaaccrData%s",
-                              node->name, rd->opts.keep_extensions ? "; dropped" : "");
+                crtk__finding(rd, CRTK_SEV_ERROR, "extension-out-of-order", node_line(node), 0, 0,
+                              NULL, "extension <%s> after a Patient in NaaccrData%s", node->name,
+                              rd->opts.keep_extensions ? "; dropped" : "");
             else
                 x->root_phase = 1;
             rc = extension(rd, x, &xml);

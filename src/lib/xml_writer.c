@@ -62,8 +62,7 @@ static size_t utf8_char(const unsigned char *p, const unsigned char *end)
  * and CR become LF (RI); C0 controls other than TAB/LF/CR and DEL are removed (RI
  * ignoreControlCharacters); invalid UTF-8 becomes U+FFFD. Both are counted in *removed and
  * *replaced. */
-static int put_text(crtk_writer *w, const char *v, size_t n, bool attr, int *removed,
-                    int *replaced)
+static int put_text(crtk_writer *w, const char *v, size_t n, bool attr, int *removed, int *replaced)
 {
     const unsigned char *p = (const unsigned char *)v, *end = p + n, *run = p;
     int rc;
@@ -244,8 +243,7 @@ static int start(crtk_writer *w)
         rc = put_attr(w, false, "timeGenerated", w->opts.time_generated);
     if (rc == 0)
         rc = put_attr(w, false, "specificationVersion",
-                      w->opts.spec_version && *w->opts.spec_version ? w->opts.spec_version
-                                                                    : "1.8");
+                      w->opts.spec_version && *w->opts.spec_version ? w->opts.spec_version : "1.8");
     if (rc == 0)
         rc = put_attr(w, false, "xmlns", NAACCR_NS);
     if (rc == 0 && w->opts.extra_root)
@@ -299,8 +297,8 @@ static int put_items(crtk_writer *w, const crtk_record *rec, crtk_level lv, int 
     return CRTK_OK;
 }
 
-static int put_extensions(crtk_writer *w, const crtk_record *rec, crtk_level lv, int tumor,
-                          int depth)
+static int
+put_extensions(crtk_writer *w, const crtk_record *rec, crtk_level lv, int tumor, int depth)
 {
     int e, rc, ne = crtk_record_extension_count(rec, lv, tumor);
 

@@ -63,7 +63,7 @@ typedef const char *(*crtk_edit_message_fn)(void *ctx, long number);
 
 /** Compile options. Zero-initialise with CRTK_EDIT_OPTIONS_INIT; copied by compile. */
 typedef struct crtk_edit_options {
-    int version; /* 1 */
+    int version;                  /* 1 */
     crtk_edit_resolve_fn resolve; /* NULL: any #S reference is a compile error */
     void *resolve_ctx;
     crtk_edit_table_fn table; /* NULL: no tables */
@@ -74,13 +74,16 @@ typedef struct crtk_edit_options {
      * `resolve`. NULL: the fields in order of first #S reference in the source. */
     const char *const *fields;
     size_t nfields;
-    long default_message;   /* message number used when the edit returns FAIL; 0 = none */
-    int fail_warnings;      /* SAVE_WARNING_TEXT / SET_WARNING act as errors */
-    const char *today;      /* "YYYYMMDD" to fix DT_TODAY and future checks; NULL = real date */
-    long max_instructions;  /* per run; 0 = CRTK_EDIT_DEFAULT_INSTRUCTIONS */
+    long default_message;  /* message number used when the edit returns FAIL; 0 = none */
+    int fail_warnings;     /* SAVE_WARNING_TEXT / SET_WARNING act as errors */
+    const char *today;     /* "YYYYMMDD" to fix DT_TODAY and future checks; NULL = real date */
+    long max_instructions; /* per run; 0 = CRTK_EDIT_DEFAULT_INSTRUCTIONS */
 } crtk_edit_options;
 
-#define CRTK_EDIT_OPTIONS_INIT {1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, NULL, 0}
+#define CRTK_EDIT_OPTIONS_INIT                                        \
+    {                                                                 \
+        1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, NULL, 0 \
+    }
 
 /** Outcome of one run. */
 typedef enum crtk_edit_status {
@@ -115,16 +118,17 @@ typedef struct crtk_edit_result {
 /* ---- lookup tables ---------------------------------------------------------------- */
 
 /** Create an empty table named @p name. Free with crtk_edit_table_free. */
-CRTK_API CRTK_NODISCARD int crtk_edit_table_new(crtk_edit_table **out, const char *name,
-                                                crtk_error *err);
+CRTK_API CRTK_NODISCARD int
+crtk_edit_table_new(crtk_edit_table **out, const char *name, crtk_error *err);
 /** Free a table. Accepts NULL. */
 CRTK_API void crtk_edit_table_free(crtk_edit_table *table);
 /** Append a column (before any row is added). Names compare case-insensitively. */
-CRTK_API CRTK_NODISCARD int crtk_edit_table_add_column(crtk_edit_table *table, const char *name,
-                                                       crtk_error *err);
+CRTK_API CRTK_NODISCARD int
+crtk_edit_table_add_column(crtk_edit_table *table, const char *name, crtk_error *err);
 /** Append a row of @p n values (n <= columns; missing values are ""); values are copied. */
 CRTK_API CRTK_NODISCARD int crtk_edit_table_add_row(crtk_edit_table *table,
-                                                    const char *const *values, size_t n,
+                                                    const char *const *values,
+                                                    size_t n,
                                                     crtk_error *err);
 /** Table name (borrowed). */
 CRTK_API const char *crtk_edit_table_name(const crtk_edit_table *table);
@@ -136,8 +140,8 @@ CRTK_API size_t crtk_edit_table_rows(const crtk_edit_table *table);
  * missing indexes on first use anyway (under the table's lock); rows must not be added after
  * an index exists.
  */
-CRTK_API CRTK_NODISCARD int crtk_edit_table_index(crtk_edit_table *table, const char *columns,
-                                                  crtk_error *err);
+CRTK_API CRTK_NODISCARD int
+crtk_edit_table_index(crtk_edit_table *table, const char *columns, crtk_error *err);
 
 /* ---- compile, run ------------------------------------------------------------------ */
 
@@ -147,9 +151,12 @@ CRTK_API CRTK_NODISCARD int crtk_edit_table_index(crtk_edit_table *table, const 
  * function, type error), CRTK_ELIMIT or CRTK_ENOMEM with err->line/column/message set, and
  * *out = NULL. The options are copied; providers' contexts are borrowed (see each callback).
  */
-CRTK_API CRTK_NODISCARD int crtk_edit_compile(crtk_edit **out, const char *name,
-                                              const char *source, size_t len,
-                                              const crtk_edit_options *options, crtk_error *err);
+CRTK_API CRTK_NODISCARD int crtk_edit_compile(crtk_edit **out,
+                                              const char *name,
+                                              const char *source,
+                                              size_t len,
+                                              const crtk_edit_options *options,
+                                              crtk_error *err);
 /** Free a compiled edit. Accepts NULL. */
 CRTK_API void crtk_edit_free(crtk_edit *edit);
 
@@ -168,8 +175,10 @@ CRTK_API void crtk_edit_state_free(crtk_edit_state *state);
  * blank). Fills *result (borrowed from @p state until its next run). Returns CRTK_OK, also
  * when the edit failed or hit a run-time error (see result->status), or CRTK_ENOMEM/CRTK_EARG.
  */
-CRTK_API CRTK_NODISCARD int crtk_edit_run(const crtk_edit *edit, crtk_edit_state *state,
-                                          crtk_edit_value_fn value, void *value_ctx,
+CRTK_API CRTK_NODISCARD int crtk_edit_run(const crtk_edit *edit,
+                                          crtk_edit_state *state,
+                                          crtk_edit_value_fn value,
+                                          void *value_ctx,
                                           crtk_edit_result *result);
 
 /** Disassemble the bytecode into *out (owned, free with crtk_free). */
@@ -201,10 +210,13 @@ CRTK_API void crtk_edit_value_clear(crtk_edit_value *v);
  * Compile errors return as crtk_edit_compile; run-time errors return CRTK_EINVALID or
  * CRTK_ELIMIT (budget) with err->message and err->line.
  */
-CRTK_API CRTK_NODISCARD int crtk_edits_eval(crtk_edit_value *out, const char *name,
-                                            const char *source, size_t len,
+CRTK_API CRTK_NODISCARD int crtk_edits_eval(crtk_edit_value *out,
+                                            const char *name,
+                                            const char *source,
+                                            size_t len,
                                             const crtk_edit_options *options,
-                                            crtk_edit_value_fn value, void *value_ctx,
+                                            crtk_edit_value_fn value,
+                                            void *value_ctx,
                                             crtk_error *err);
 
 #ifdef __cplusplus

@@ -21,7 +21,7 @@ const builtin_fn crtk__edits_builtin_fns[B__COUNT] = {
 #undef X
 };
 
-#define BI(fn)                                                                                \
+#define BI(fn) \
     int crtk__edits_bi_##fn(crtk_edit_state *st, const insn *in, val *a, int argc, val *out)
 
 enum { SIDE_RIGHT = 0, SIDE_LEFT = 1, SIDE_BOTH = 2 };
@@ -395,13 +395,13 @@ static void fill_tablevars(crtk_edit_state *st, const site *s, long row)
     }
 }
 
-static int do_lookup(crtk_edit_state *st, const insn *in, const val *v, val *out, bool trim,
-                     bool floor)
+static int
+do_lookup(crtk_edit_state *st, const insn *in, const val *v, val *out, bool trim, bool floor)
 {
     const site *s = &st->edit->sites[in->k];
     size_t n = trim ? rtrim_len(v->s, (size_t)v->n) : (size_t)v->n;
-    long row = floor ? crtk__edits_index_floor(s->ix, v->s, n)
-                     : crtk__edits_index_find(s->ix, v->s, n);
+    long row =
+        floor ? crtk__edits_index_floor(s->ix, v->s, n) : crtk__edits_index_find(s->ix, v->s, n);
 
     fill_tablevars(st, s, row);
     out->i = row >= 0;
@@ -481,8 +481,8 @@ BI(save_text)
  * arguments are undocumented]. A text first argument is taken as free text (number 0).
  * SET_ERROR(msgnum, ...) ignores its extra arguments (CDC flag-array entries) [guess].
  * insn k is 1 when the first argument is a string. */
-static int save_error(crtk_edit_state *st, const insn *in, val *a, int argc, val *out,
-                      bool use_extra)
+static int
+save_error(crtk_edit_state *st, const insn *in, val *a, int argc, val *out, bool use_extra)
 {
     strbuf *b = &st->scratch;
     long number = in->k ? 0 : (long)a[0].i;

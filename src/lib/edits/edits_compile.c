@@ -16,11 +16,11 @@ typedef struct gen {
     crtk_error *err;
     size_t cap, capstrs;
     int depth;
-    int *fentry;  /* entry pc of each user function */
+    int *fentry; /* entry pc of each user function */
     struct {
         size_t pc;
         int fn;
-    } *calls;
+    } * calls;
     size_t ncalls, capcalls;
 } gen;
 
@@ -117,8 +117,7 @@ static bool allocates(const node *n)
                 return true;
         return false;
     }
-    if (n->kind >= N_BLOCK && n->kind != N_ASSIGN && n->kind != N_EXPRSTMT &&
-        n->kind != N_RETURN)
+    if (n->kind >= N_BLOCK && n->kind != N_ASSIGN && n->kind != N_EXPRSTMT && n->kind != N_RETURN)
         return false; /* nested statements get their own RESET */
     return allocates(n->a) || allocates(n->b);
 }
@@ -206,10 +205,10 @@ static int logical(gen *g, const node *n)
 static int expr(gen *g, const node *n)
 {
     static const enum op binops[][2] = {
-        {(enum op)T_PLUS, OP_ADD}, {(enum op)T_MINUS, OP_SUB}, {(enum op)T_STAR, OP_MUL},
+        {(enum op)T_PLUS, OP_ADD},  {(enum op)T_MINUS, OP_SUB},   {(enum op)T_STAR, OP_MUL},
         {(enum op)T_SLASH, OP_DIV}, {(enum op)T_PERCENT, OP_MOD}, {(enum op)T_EQ, OP_EQ},
-        {(enum op)T_NE, OP_NE},    {(enum op)T_LT, OP_LT},       {(enum op)T_LE, OP_LE},
-        {(enum op)T_GT, OP_GT},    {(enum op)T_GE, OP_GE},
+        {(enum op)T_NE, OP_NE},     {(enum op)T_LT, OP_LT},       {(enum op)T_LE, OP_LE},
+        {(enum op)T_GT, OP_GT},     {(enum op)T_GE, OP_GE},
     };
     int rc, s;
 
@@ -270,14 +269,13 @@ static int store(gen *g, const node *target, const node *value)
             rc = expr(g, value);
         if (rc < 0)
             return rc;
-        return emit(g, OP_STORE_CHAR, value->type == TY_STR, var_index(g, target), 0,
-                    target->line);
+        return emit(g, OP_STORE_CHAR, value->type == TY_STR, var_index(g, target), 0, target->line);
     }
     rc = expr(g, value);
     if (rc < 0)
         return rc;
-    return emit(g, target->type == TY_INT ? OP_STORE_INT : OP_STORE_STR, 0, var_index(g, target),
-                0, target->line);
+    return emit(g, target->type == TY_INT ? OP_STORE_INT : OP_STORE_STR, 0, var_index(g, target), 0,
+                target->line);
 }
 
 static int stmt(gen *g, const node *n, bool final)
@@ -377,8 +375,8 @@ int crtk__edits_codegen(const ast *a, crtk_edit *e, crtk_error *err)
         int last = root->nlist - 1;
         while (last >= 0 && root->list[last]->kind == N_FUNCDEF)
             last--;
-        if (last < 0 || (root->list[last]->kind != N_EXPRSTMT &&
-                         root->list[last]->kind != N_RETURN) ||
+        if (last < 0 ||
+            (root->list[last]->kind != N_EXPRSTMT && root->list[last]->kind != N_RETURN) ||
             (root->list[last]->kind == N_EXPRSTMT && root->list[last]->a->type == TY_VOID))
             return crtk__fail_at(err, CRTK_EPARSE, last >= 0 ? root->list[last]->line : 1,
                                  last >= 0 ? root->list[last]->col : 1, NULL,
@@ -466,8 +464,13 @@ static bool parse_today(const char *s, int *y, int *m, int *d)
     return *y >= 1 && *m >= 1 && *m <= 12 && *d >= 1 && *d <= 31;
 }
 
-int crtk__edits_compile_mode(crtk_edit **out, const char *name, const char *src, size_t len,
-                             const crtk_edit_options *opt, bool eval_mode, crtk_error *err)
+int crtk__edits_compile_mode(crtk_edit **out,
+                             const char *name,
+                             const char *src,
+                             size_t len,
+                             const crtk_edit_options *opt,
+                             bool eval_mode,
+                             crtk_error *err)
 {
     static const crtk_edit_options defaults = CRTK_EDIT_OPTIONS_INIT;
     crtk_edit *e = NULL;
@@ -525,8 +528,12 @@ out:
     return CRTK_OK;
 }
 
-int crtk_edit_compile(crtk_edit **out, const char *name, const char *source, size_t len,
-                      const crtk_edit_options *options, crtk_error *err)
+int crtk_edit_compile(crtk_edit **out,
+                      const char *name,
+                      const char *source,
+                      size_t len,
+                      const crtk_edit_options *options,
+                      crtk_error *err)
 {
     return crtk__edits_compile_mode(out, name, source, len, options, false, err);
 }
@@ -594,7 +601,8 @@ int crtk_edit_dump(char **out, const crtk_edit *e)
               e->max_stack);
     for (size_t i = 0; i < e->nvars; i++)
         sb_printf(&b, "; var %s %s%s[%d] #%d\n", e->vars[i].func < 0 ? "global" : "local",
-                  e->vars[i].kind == V_INT ? "int " : (e->vars[i].kind == V_STR ? "char " : "tablevar "),
+                  e->vars[i].kind == V_INT ? "int "
+                                           : (e->vars[i].kind == V_STR ? "char " : "tablevar "),
                   e->vars[i].name, e->vars[i].size, e->vars[i].index);
     for (size_t i = 0; i < e->nfields; i++)
         sb_printf(&b, "; field %%F%zu \"%s\" slot %d width %d\n", i + 1, e->fields[i].name,
@@ -611,8 +619,8 @@ int crtk_edit_dump(char **out, const crtk_edit *e)
             quote(&b, e->strs[in->a].s, e->strs[in->a].len);
             break;
         case OPND_VAR:
-            sb_printf(&b, " %s", svar_name(e, in->a, in->op == OP_LOAD_INT ||
-                                                      in->op == OP_STORE_INT));
+            sb_printf(&b, " %s",
+                      svar_name(e, in->a, in->op == OP_LOAD_INT || in->op == OP_STORE_INT));
             break;
         case OPND_FIELD:
             sb_printf(&b, " slot=%d width=%lld", in->a, (long long)in->k);

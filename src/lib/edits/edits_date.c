@@ -317,8 +317,7 @@ int crtk__edits_bi_dayinterval(crtk_edit_state *st, const insn *in, val *a, int 
     return interval(st, a, out, 1);
 }
 
-int crtk__edits_bi_monthinterval(crtk_edit_state *st, const insn *in, val *a, int argc,
-                                 val *out)
+int crtk__edits_bi_monthinterval(crtk_edit_state *st, const insn *in, val *a, int argc, val *out)
 {
     (void)in;
     (void)argc;

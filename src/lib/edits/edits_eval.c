@@ -43,8 +43,13 @@ void crtk_edit_value_clear(crtk_edit_value *v)
     memset(v, 0, sizeof *v);
 }
 
-int crtk_edits_eval(crtk_edit_value *out, const char *name, const char *source, size_t len,
-                    const crtk_edit_options *options, crtk_edit_value_fn value, void *value_ctx,
+int crtk_edits_eval(crtk_edit_value *out,
+                    const char *name,
+                    const char *source,
+                    size_t len,
+                    const crtk_edit_options *options,
+                    crtk_edit_value_fn value,
+                    void *value_ctx,
                     crtk_error *err)
 {
     crtk_edit_options opt = CRTK_EDIT_OPTIONS_INIT;
@@ -81,8 +86,8 @@ int crtk_edits_eval(crtk_edit_value *out, const char *name, const char *source, 
     if (res.status == CRTK_EDIT_ERROR) {
         crtk__error_source(err, name ? name : "<source>");
         bool budget = strcmp(res.error, "instruction budget exceeded") == 0;
-        rc = crtk__fail_at(err, budget ? CRTK_ELIMIT : CRTK_EINVALID, res.error_line, 0, NULL,
-                           "%s", res.error);
+        rc = crtk__fail_at(err, budget ? CRTK_ELIMIT : CRTK_EINVALID, res.error_line, 0, NULL, "%s",
+                           res.error);
         goto out;
     }
     if (is_str) {

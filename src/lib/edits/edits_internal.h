@@ -11,52 +11,52 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define EDIT_MAX_CALL_DEPTH 64   /* user FUNCTION nesting at run time */
-#define EDIT_MAX_MESSAGES   256  /* messages kept per run (more still flag the failure) */
+#define EDIT_MAX_CALL_DEPTH 64  /* user FUNCTION nesting at run time */
+#define EDIT_MAX_MESSAGES   256 /* messages kept per run (more still flag the failure) */
 #define EDIT_ARENA_MAX      (16u * 1024 * 1024) /* scratch string bytes per statement */
 #define EDIT_MAX_CODE       (1u << 22)
 
 /* ---- lexer --------------------------------------------------------------------------- */
 
-#define TOKENS(X)                                                                             \
-    X(EOF, "end of input")                                                                    \
-    X(IDENT, "identifier")                                                                    \
-    X(NUMBER, "number")                                                                       \
-    X(STRING, "string")                                                                       \
-    X(CHAR, "character literal")                                                              \
-    X(FIELD, "field reference")                                                               \
-    X(CONST, "constant")                                                                      \
-    X(LPAREN, "'('")                                                                          \
-    X(RPAREN, "')'")                                                                          \
-    X(LBRACE, "'{'")                                                                          \
-    X(RBRACE, "'}'")                                                                          \
-    X(LBRACKET, "'['")                                                                        \
-    X(RBRACKET, "']'")                                                                        \
-    X(COMMA, "','")                                                                           \
-    X(SEMI, "';'")                                                                            \
-    X(ASSIGN, "'='")                                                                          \
-    X(EQ, "'=='")                                                                             \
-    X(NE, "'!='")                                                                             \
-    X(LT, "'<'")                                                                              \
-    X(LE, "'<='")                                                                             \
-    X(GT, "'>'")                                                                              \
-    X(GE, "'>='")                                                                             \
-    X(PLUS, "'+'")                                                                            \
-    X(MINUS, "'-'")                                                                           \
-    X(STAR, "'*'")                                                                            \
-    X(SLASH, "'/'")                                                                           \
-    X(PERCENT, "'%'")                                                                         \
-    X(NOT, "NOT")                                                                             \
-    X(AND, "AND")                                                                             \
-    X(OR, "OR")                                                                               \
-    X(IF, "IF")                                                                               \
-    X(ELSE, "ELSE")                                                                           \
-    X(WHILE, "WHILE")                                                                         \
-    X(RETURN, "RETURN")                                                                       \
-    X(FUNCTION, "FUNCTION")                                                                   \
-    X(INT, "int")                                                                             \
-    X(LONG, "long")                                                                           \
-    X(CHARKW, "char")                                                                         \
+#define TOKENS(X)                \
+    X(EOF, "end of input")       \
+    X(IDENT, "identifier")       \
+    X(NUMBER, "number")          \
+    X(STRING, "string")          \
+    X(CHAR, "character literal") \
+    X(FIELD, "field reference")  \
+    X(CONST, "constant")         \
+    X(LPAREN, "'('")             \
+    X(RPAREN, "')'")             \
+    X(LBRACE, "'{'")             \
+    X(RBRACE, "'}'")             \
+    X(LBRACKET, "'['")           \
+    X(RBRACKET, "']'")           \
+    X(COMMA, "','")              \
+    X(SEMI, "';'")               \
+    X(ASSIGN, "'='")             \
+    X(EQ, "'=='")                \
+    X(NE, "'!='")                \
+    X(LT, "'<'")                 \
+    X(LE, "'<='")                \
+    X(GT, "'>'")                 \
+    X(GE, "'>='")                \
+    X(PLUS, "'+'")               \
+    X(MINUS, "'-'")              \
+    X(STAR, "'*'")               \
+    X(SLASH, "'/'")              \
+    X(PERCENT, "'%'")            \
+    X(NOT, "NOT")                \
+    X(AND, "AND")                \
+    X(OR, "OR")                  \
+    X(IF, "IF")                  \
+    X(ELSE, "ELSE")              \
+    X(WHILE, "WHILE")            \
+    X(RETURN, "RETURN")          \
+    X(FUNCTION, "FUNCTION")      \
+    X(INT, "int")                \
+    X(LONG, "long")              \
+    X(CHARKW, "char")            \
     X(TABLEVAR, "tablevar")
 
 enum tok {
@@ -67,8 +67,22 @@ enum tok {
 
 /* Named constants (value kinds: integer, or DT_TODAY which is a string). */
 enum cid {
-    C_TRUE, C_FALSE, C_PASS, C_FAIL, C_DT_ERROR, C_DT_EMPTY, C_DT_UNKNOWN, C_DT_DAY_EMPTY,
-    C_DT_MONTH_EMPTY, C_DT_MIN, C_DT_MAX, C_DT_EXACT, C_DT_TODAY, C_BOTH, C_LEFT, C_RIGHT
+    C_TRUE,
+    C_FALSE,
+    C_PASS,
+    C_FAIL,
+    C_DT_ERROR,
+    C_DT_EMPTY,
+    C_DT_UNKNOWN,
+    C_DT_DAY_EMPTY,
+    C_DT_MONTH_EMPTY,
+    C_DT_MIN,
+    C_DT_MAX,
+    C_DT_EXACT,
+    C_DT_TODAY,
+    C_BOTH,
+    C_LEFT,
+    C_RIGHT
 };
 
 typedef struct token {
@@ -98,9 +112,27 @@ const char *crtk__edits_const_name(enum cid c);
 
 enum nkind {
     /* expressions */
-    N_INT, N_STR, N_CONST, N_FIELD, N_VAR, N_INDEX, N_CALL, N_UNARY, N_BINARY, N_AND, N_OR,
+    N_INT,
+    N_STR,
+    N_CONST,
+    N_FIELD,
+    N_VAR,
+    N_INDEX,
+    N_CALL,
+    N_UNARY,
+    N_BINARY,
+    N_AND,
+    N_OR,
     /* statements */
-    N_BLOCK, N_DECL, N_ASSIGN, N_EXPRSTMT, N_IF, N_WHILE, N_RETURN, N_FUNCDEF, N_EMPTY
+    N_BLOCK,
+    N_DECL,
+    N_ASSIGN,
+    N_EXPRSTMT,
+    N_IF,
+    N_WHILE,
+    N_RETURN,
+    N_FUNCDEF,
+    N_EMPTY
 };
 
 enum vtype { TY_VOID, TY_INT, TY_STR };
@@ -110,21 +142,21 @@ enum vkind { V_INT, V_STR, V_TABLEVAR };
 typedef struct node node;
 struct node {
     enum nkind kind;
-    enum tok op;      /* N_UNARY/N_BINARY operator; N_DECL type keyword */
-    enum vtype type;  /* set by the resolver for expressions */
+    enum tok op;     /* N_UNARY/N_BINARY operator; N_DECL type keyword */
+    enum vtype type; /* set by the resolver for expressions */
     long line, col;
-    node *a, *b, *c;  /* children: operands, condition/then/else, target/value */
-    node **list;      /* N_CALL args, N_BLOCK statements, N_DECL declarators */
+    node *a, *b, *c; /* children: operands, condition/then/else, target/value */
+    node **list;     /* N_CALL args, N_BLOCK statements, N_DECL declarators */
     int nlist;
-    char *name;       /* identifier, string literal contents, field name (NUL-terminated) */
+    char *name; /* identifier, string literal contents, field name (NUL-terminated) */
     size_t nlen;
-    int64_t ival;     /* N_INT value, N_CONST cid, declarator array size (-1: none) */
+    int64_t ival; /* N_INT value, N_CONST cid, declarator array size (-1: none) */
     /* resolver results */
-    int var;          /* variable index into edit->vars */
-    int fn;           /* builtin id, or user function index (is_user) */
+    int var; /* variable index into edit->vars */
+    int fn;  /* builtin id, or user function index (is_user) */
     bool is_user;
-    int slot, width;  /* N_FIELD */
-    int site;         /* lookup call site index, -1 none */
+    int slot, width; /* N_FIELD */
+    int site;        /* lookup call site index, -1 none */
 };
 
 typedef struct ast_chunk ast_chunk;
@@ -169,8 +201,7 @@ struct crtk_edit_table {
 /* Column index by name (case-insensitive), -1 if none. */
 int crtk__edits_table_col(const crtk_edit_table *t, const char *name, size_t len);
 /* Find or build the index on columns (indexes into t->cols); thread-safe. */
-int crtk__edits_table_get_index(crtk_edit_table *t, const int *cols, int ncols,
-                                const tindex **out);
+int crtk__edits_table_get_index(crtk_edit_table *t, const int *cols, int ncols, const tindex **out);
 /* Exact match (first of duplicates) / floor match (last of duplicates). Row or -1. */
 long crtk__edits_index_find(const tindex *ix, const char *key, size_t len);
 long crtk__edits_index_floor(const tindex *ix, const char *key, size_t len);
@@ -183,41 +214,41 @@ static inline const char *table_cell(const crtk_edit_table *t, size_t row, size_
 /* ---- bytecode ------------------------------------------------------------------------- */
 
 /* name, operand, pops, pushes (-1 = depends on the operand) */
-#define CRTK_OPCODES(X)                                                                       \
-    X(PUSH_INT, INT, 0, 1)                                                                    \
-    X(PUSH_STR, STR, 0, 1)                                                                    \
-    X(PUSH_TODAY, NONE, 0, 1)                                                                 \
-    X(PUSH_VARREF, VAR, 0, 1)                                                                 \
-    X(LOAD_FIELD, FIELD, 0, 1)                                                                \
-    X(LOAD_INT, VAR, 0, 1)                                                                    \
-    X(STORE_INT, VAR, 1, 0)                                                                   \
-    X(LOAD_STR, VAR, 0, 1)                                                                    \
-    X(STORE_STR, VAR, 1, 0)                                                                   \
-    X(LOAD_CHAR, VAR, 1, 1)                                                                   \
-    X(STORE_CHAR, VAR, 2, 0)                                                                  \
-    X(NEG, NONE, 1, 1)                                                                        \
-    X(NOT, NONE, 1, 1)                                                                        \
-    X(ADD, NONE, 2, 1)                                                                        \
-    X(SUB, NONE, 2, 1)                                                                        \
-    X(MUL, NONE, 2, 1)                                                                        \
-    X(DIV, NONE, 2, 1)                                                                        \
-    X(MOD, NONE, 2, 1)                                                                        \
-    X(EQ, NONE, 2, 1)                                                                         \
-    X(NE, NONE, 2, 1)                                                                         \
-    X(LT, NONE, 2, 1)                                                                         \
-    X(LE, NONE, 2, 1)                                                                         \
-    X(GT, NONE, 2, 1)                                                                         \
-    X(GE, NONE, 2, 1)                                                                         \
-    X(JUMP, JUMP, 0, 0)                                                                       \
-    X(JZ, JUMP, 1, 0)                                                                         \
-    X(JNZ, JUMP, 1, 0)                                                                        \
-    X(CALL, BUILTIN, -1, 1)                                                                   \
-    X(POP, NONE, 1, 0)                                                                        \
-    X(CALLF, JUMP, 0, 0)                                                                      \
-    X(RETF, NONE, 0, 0)                                                                       \
-    X(RESET, NONE, 0, 0)                                                                      \
-    X(RETURN, NONE, 1, 0)                                                                     \
-    X(RETURN_STR, NONE, 1, 0)                                                                 \
+#define CRTK_OPCODES(X)        \
+    X(PUSH_INT, INT, 0, 1)     \
+    X(PUSH_STR, STR, 0, 1)     \
+    X(PUSH_TODAY, NONE, 0, 1)  \
+    X(PUSH_VARREF, VAR, 0, 1)  \
+    X(LOAD_FIELD, FIELD, 0, 1) \
+    X(LOAD_INT, VAR, 0, 1)     \
+    X(STORE_INT, VAR, 1, 0)    \
+    X(LOAD_STR, VAR, 0, 1)     \
+    X(STORE_STR, VAR, 1, 0)    \
+    X(LOAD_CHAR, VAR, 1, 1)    \
+    X(STORE_CHAR, VAR, 2, 0)   \
+    X(NEG, NONE, 1, 1)         \
+    X(NOT, NONE, 1, 1)         \
+    X(ADD, NONE, 2, 1)         \
+    X(SUB, NONE, 2, 1)         \
+    X(MUL, NONE, 2, 1)         \
+    X(DIV, NONE, 2, 1)         \
+    X(MOD, NONE, 2, 1)         \
+    X(EQ, NONE, 2, 1)          \
+    X(NE, NONE, 2, 1)          \
+    X(LT, NONE, 2, 1)          \
+    X(LE, NONE, 2, 1)          \
+    X(GT, NONE, 2, 1)          \
+    X(GE, NONE, 2, 1)          \
+    X(JUMP, JUMP, 0, 0)        \
+    X(JZ, JUMP, 1, 0)          \
+    X(JNZ, JUMP, 1, 0)         \
+    X(CALL, BUILTIN, -1, 1)    \
+    X(POP, NONE, 1, 0)         \
+    X(CALLF, JUMP, 0, 0)       \
+    X(RETF, NONE, 0, 0)        \
+    X(RESET, NONE, 0, 0)       \
+    X(RETURN, NONE, 1, 0)      \
+    X(RETURN_STR, NONE, 1, 0)  \
     X(HALT, NONE, 0, 0)
 
 enum op {
@@ -229,9 +260,9 @@ enum op {
 
 typedef struct insn {
     uint8_t op;
-    uint8_t n;    /* CALL: argument count */
-    int32_t a;    /* var index, jump target, string index, builtin id, field slot */
-    int64_t k;    /* PUSH_INT value, LOAD_FIELD width, CALL site (-1 none) */
+    uint8_t n; /* CALL: argument count */
+    int32_t a; /* var index, jump target, string index, builtin id, field slot */
+    int64_t k; /* PUSH_INT value, LOAD_FIELD width, CALL site (-1 none) */
 } insn;
 
 typedef struct estr {
@@ -242,14 +273,14 @@ typedef struct estr {
 typedef struct evar {
     char *name;
     enum vkind kind;
-    int func;      /* owning FUNCTION index, -1 = edit-global */
-    int size;      /* char capacity (V_STR/V_TABLEVAR) */
-    int index;     /* into ints[] or strs[] */
+    int func;  /* owning FUNCTION index, -1 = edit-global */
+    int size;  /* char capacity (V_STR/V_TABLEVAR) */
+    int index; /* into ints[] or strs[] */
 } evar;
 
 typedef struct sbind {
-    int str;  /* string variable index */
-    int col;  /* table column */
+    int str; /* string variable index */
+    int col; /* table column */
 } sbind;
 
 typedef struct site {
@@ -272,14 +303,14 @@ struct crtk_edit {
     insn *code;
     long *lines;
     size_t ncode;
-    estr *strs;  /* string constants */
+    estr *strs; /* string constants */
     size_t nstrs;
     evar *vars;
     size_t nvars;
-    size_t nints;      /* int variables */
-    size_t nsvars;     /* string variables */
-    uint32_t *soff;    /* offset of each string variable in the state's storage */
-    uint32_t *scap;    /* capacity of each */
+    size_t nints;   /* int variables */
+    size_t nsvars;  /* string variables */
+    uint32_t *soff; /* offset of each string variable in the state's storage */
+    uint32_t *scap; /* capacity of each */
     size_t sbytes;
     site *sites;
     size_t nsites;
@@ -354,47 +385,47 @@ char *crtk__edits_arena(crtk_edit_state *st, size_t n);
  * Argument kinds: i int, s string, d destination char variable, t "TABLE.INDEX" literal,
  * T table name literal, C column list literal, m mask (literal precompiled), x int or string,
  * * repeat the previous kind. */
-#define CRTK_BUILTINS(X)                                                                      \
-    X(EMPTY, empty, 1, 1, "s", INT)                                                           \
-    X(VAL, val, 1, 1, "s", INT)                                                               \
-    X(STRLEN, strlen, 1, 1, "s", INT)                                                         \
-    X(TRIM, trim, 2, 2, "si", STR)                                                            \
-    X(LEFT, left, 2, 2, "si", STR)                                                            \
-    X(RIGHT, right, 2, 2, "si", STR)                                                          \
-    X(UPPER, upper, 1, 1, "s", STR)                                                           \
-    X(LOWER, lower, 1, 1, "s", STR)                                                           \
-    X(SUBSTR, substr, 2, 3, "sii", STR)                                                       \
-    X(STRCPY, strcpy, 2, 3, "dsi", INT)                                                       \
-    X(STRCAT, strcat, 2, 3, "dsi", INT)                                                       \
-    X(STRCMP, strcmp, 2, 3, "ssi", INT)                                                       \
-    X(FMTSTR, fmtstr, 3, 3, "dsi", INT)                                                       \
-    X(AT, at, 2, 3, "ssi", INT)                                                               \
-    X(JUSTIFIED, justified, 2, 2, "si", INT)                                                  \
-    X(MATCH, match, 2, 2, "sm", INT)                                                          \
-    X(INLIST, inlist, 2, 5, "ssmii", INT)                                                     \
-    X(LOOKUP, lookup, 2, 2, "st", INT)                                                        \
-    X(ILOOKUP, lookup, 2, 2, "st", INT)                                                       \
-    X(RLOOKUP, rlookup, 2, 2, "st", INT)                                                      \
-    X(SQLLOOKUP, sqllookup, 3, 3, "TCs", INT)                                                 \
-    X(SQLRANGELOOKUP, sqlrangelookup, 3, 3, "TCs", INT)                                       \
-    X(VALID_DATE_IOP, valid_date, 1, 1, "s", INT)                                             \
-    X(ALLOW_FUTURE_DATE_IOP, allow_future, 1, 1, "i", INT)                                    \
-    X(DATE_YEAR_IOP, date_year, 1, 1, "s", INT)                                               \
-    X(DATE_MONTH_IOP, date_month, 1, 1, "s", INT)                                             \
-    X(DATE_DAY_IOP, date_day, 1, 1, "s", INT)                                                 \
-    X(DATECMP_IOP, datecmp, 3, 3, "ssi", INT)                                                 \
-    X(DAYDIFF_IOP, daydiff, 3, 3, "ssi", INT)                                                 \
-    X(MONTHDIFF_IOP, monthdiff, 3, 3, "ssi", INT)                                             \
-    X(YEARDIFF_IOP, yeardiff, 3, 3, "ssi", INT)                                               \
-    X(DAYINTERVAL_IOP, dayinterval, 5, 5, "ssiii", INT)                                       \
-    X(MONTHINTERVAL_IOP, monthinterval, 5, 5, "ssiii", INT)                                   \
-    X(YEARINTERVAL_IOP, yearinterval, 5, 5, "ssiii", INT)                                     \
-    X(ERROR_TEXT, error_text, 1, 1, "s", INT)                                                 \
-    X(ERROR_MSG, error_msg, 1, 1, "i", INT)                                                   \
-    X(SAVE_TEXT, save_text, 1, 1, "s", INT)                                                   \
-    X(SAVE_ERROR_TEXT, save_error_text, 1, -1, "xs*", INT)                                    \
-    X(SET_ERROR, set_error, 1, -1, "xs*", INT)                                                \
-    X(SAVE_WARNING_TEXT, save_warning_text, 1, -1, "xs*", INT)                                \
+#define CRTK_BUILTINS(X)                                       \
+    X(EMPTY, empty, 1, 1, "s", INT)                            \
+    X(VAL, val, 1, 1, "s", INT)                                \
+    X(STRLEN, strlen, 1, 1, "s", INT)                          \
+    X(TRIM, trim, 2, 2, "si", STR)                             \
+    X(LEFT, left, 2, 2, "si", STR)                             \
+    X(RIGHT, right, 2, 2, "si", STR)                           \
+    X(UPPER, upper, 1, 1, "s", STR)                            \
+    X(LOWER, lower, 1, 1, "s", STR)                            \
+    X(SUBSTR, substr, 2, 3, "sii", STR)                        \
+    X(STRCPY, strcpy, 2, 3, "dsi", INT)                        \
+    X(STRCAT, strcat, 2, 3, "dsi", INT)                        \
+    X(STRCMP, strcmp, 2, 3, "ssi", INT)                        \
+    X(FMTSTR, fmtstr, 3, 3, "dsi", INT)                        \
+    X(AT, at, 2, 3, "ssi", INT)                                \
+    X(JUSTIFIED, justified, 2, 2, "si", INT)                   \
+    X(MATCH, match, 2, 2, "sm", INT)                           \
+    X(INLIST, inlist, 2, 5, "ssmii", INT)                      \
+    X(LOOKUP, lookup, 2, 2, "st", INT)                         \
+    X(ILOOKUP, lookup, 2, 2, "st", INT)                        \
+    X(RLOOKUP, rlookup, 2, 2, "st", INT)                       \
+    X(SQLLOOKUP, sqllookup, 3, 3, "TCs", INT)                  \
+    X(SQLRANGELOOKUP, sqlrangelookup, 3, 3, "TCs", INT)        \
+    X(VALID_DATE_IOP, valid_date, 1, 1, "s", INT)              \
+    X(ALLOW_FUTURE_DATE_IOP, allow_future, 1, 1, "i", INT)     \
+    X(DATE_YEAR_IOP, date_year, 1, 1, "s", INT)                \
+    X(DATE_MONTH_IOP, date_month, 1, 1, "s", INT)              \
+    X(DATE_DAY_IOP, date_day, 1, 1, "s", INT)                  \
+    X(DATECMP_IOP, datecmp, 3, 3, "ssi", INT)                  \
+    X(DAYDIFF_IOP, daydiff, 3, 3, "ssi", INT)                  \
+    X(MONTHDIFF_IOP, monthdiff, 3, 3, "ssi", INT)              \
+    X(YEARDIFF_IOP, yeardiff, 3, 3, "ssi", INT)                \
+    X(DAYINTERVAL_IOP, dayinterval, 5, 5, "ssiii", INT)        \
+    X(MONTHINTERVAL_IOP, monthinterval, 5, 5, "ssiii", INT)    \
+    X(YEARINTERVAL_IOP, yearinterval, 5, 5, "ssiii", INT)      \
+    X(ERROR_TEXT, error_text, 1, 1, "s", INT)                  \
+    X(ERROR_MSG, error_msg, 1, 1, "i", INT)                    \
+    X(SAVE_TEXT, save_text, 1, 1, "s", INT)                    \
+    X(SAVE_ERROR_TEXT, save_error_text, 1, -1, "xs*", INT)     \
+    X(SET_ERROR, set_error, 1, -1, "xs*", INT)                 \
+    X(SAVE_WARNING_TEXT, save_warning_text, 1, -1, "xs*", INT) \
     X(SET_WARNING, set_warning, 1, -1, "xs*", INT)
 
 enum builtin {
@@ -416,14 +447,14 @@ extern const builtin_info crtk__edits_builtins[B__COUNT];
 /* A built-in: args[0..argc) in, result into *out. Returns 0, or -1 with st->rt_error set. */
 typedef int (*builtin_fn)(crtk_edit_state *st, const insn *in, val *args, int argc, val *out);
 extern const builtin_fn crtk__edits_builtin_fns[B__COUNT];
-#define X(name, fn, mn, mx, kinds, ret)                                                       \
+#define X(name, fn, mn, mx, kinds, ret) \
     int crtk__edits_bi_##fn(crtk_edit_state *st, const insn *in, val *a, int argc, val *out);
 CRTK_BUILTINS(X)
 #undef X
 
 /* Messages (edits_vm.c) */
-int crtk__edits_add_message(crtk_edit_state *st, crtk_edit_msg_type type, long number,
-                            const char *text, size_t len);
+int crtk__edits_add_message(
+    crtk_edit_state *st, crtk_edit_msg_type type, long number, const char *text, size_t len);
 int crtk__edits_set_pending(crtk_edit_state *st, long number, const char *text, size_t len);
 const char *crtk__edits_message_text(crtk_edit_state *st, long number);
 
@@ -432,8 +463,8 @@ int crtk__edits_mask_compile(mask_prog **out, const char *mask, size_t len);
 void crtk__edits_mask_free(mask_prog *m);
 bool crtk__edits_mask_match(const mask_prog *m, const char *s, size_t n);
 /* Match with a mask given as text at run time (compiled into st->scratch). */
-bool crtk__edits_mask_match_text(crtk_edit_state *st, const char *mask, size_t mlen,
-                                 const char *s, size_t n);
+bool crtk__edits_mask_match_text(
+    crtk_edit_state *st, const char *mask, size_t mlen, const char *s, size_t n);
 bool crtk__edits_inlist(const char *v, size_t n, const char *list, size_t ln);
 
 /* Dates (edits_date.c) */
@@ -442,11 +473,20 @@ void crtk__edits_real_today(int *y, int *m, int *d);
 /* Compile pipeline */
 int crtk__edits_resolve(ast *a, crtk_edit *e, const crtk_edit_options *opt, crtk_error *err);
 int crtk__edits_codegen(const ast *a, crtk_edit *e, crtk_error *err);
-int crtk__edits_compile_mode(crtk_edit **out, const char *name, const char *src, size_t len,
-                             const crtk_edit_options *opt, bool eval_mode, crtk_error *err);
+int crtk__edits_compile_mode(crtk_edit **out,
+                             const char *name,
+                             const char *src,
+                             size_t len,
+                             const crtk_edit_options *opt,
+                             bool eval_mode,
+                             crtk_error *err);
 /* Run; for eval mode, the RETURN_STR value is left in st->result_str and *is_str set. */
-int crtk__edits_exec(const crtk_edit *e, crtk_edit_state *st, crtk_edit_value_fn value,
-                     void *ctx, crtk_edit_result *res, bool *is_str);
+int crtk__edits_exec(const crtk_edit *e,
+                     crtk_edit_state *st,
+                     crtk_edit_value_fn value,
+                     void *ctx,
+                     crtk_edit_result *res,
+                     bool *is_str);
 
 /* Small helpers */
 static inline bool is_blank_all(const char *s, size_t n)

@@ -77,9 +77,18 @@ static const struct {
     const char *name;
     enum tok tok;
 } keywords[] = {
-    {"IF", T_IF},         {"ELSE", T_ELSE},   {"WHILE", T_WHILE},         {"RETURN", T_RETURN},
-    {"FUNCTION", T_FUNCTION}, {"INT", T_INT}, {"LONG", T_LONG},           {"CHAR", T_CHARKW},
-    {"TABLEVAR", T_TABLEVAR}, {"AND", T_AND}, {"OR", T_OR},               {"NOT", T_NOT},
+    {"IF", T_IF},
+    {"ELSE", T_ELSE},
+    {"WHILE", T_WHILE},
+    {"RETURN", T_RETURN},
+    {"FUNCTION", T_FUNCTION},
+    {"INT", T_INT},
+    {"LONG", T_LONG},
+    {"CHAR", T_CHARKW},
+    {"TABLEVAR", T_TABLEVAR},
+    {"AND", T_AND},
+    {"OR", T_OR},
+    {"NOT", T_NOT},
 };
 
 int crtk__edits_strieq(const char *a, size_t alen, const char *b)
@@ -262,8 +271,8 @@ int crtk__edits_lex_next(lexer *lx, token *t)
         if (c >= 32 && c < 127)
             return crtk__fail_at(lx->err, CRTK_EPARSE, t->line, t->col, NULL,
                                  "unexpected character '%c'", c);
-        return crtk__fail_at(lx->err, CRTK_EPARSE, t->line, t->col, NULL,
-                             "unexpected byte 0x%02x", c);
+        return crtk__fail_at(lx->err, CRTK_EPARSE, t->line, t->col, NULL, "unexpected byte 0x%02x",
+                             c);
     }
 
     {
@@ -271,19 +280,45 @@ int crtk__edits_lex_next(lexer *lx, token *t)
         t->len = 1;
         lx->cur = p + 1;
         switch (c) {
-        case '(': t->type = T_LPAREN; return CRTK_OK;
-        case ')': t->type = T_RPAREN; return CRTK_OK;
-        case '{': t->type = T_LBRACE; return CRTK_OK;
-        case '}': t->type = T_RBRACE; return CRTK_OK;
-        case '[': t->type = T_LBRACKET; return CRTK_OK;
-        case ']': t->type = T_RBRACKET; return CRTK_OK;
-        case ',': t->type = T_COMMA; return CRTK_OK;
-        case ';': t->type = T_SEMI; return CRTK_OK;
-        case '+': t->type = T_PLUS; return CRTK_OK;
-        case '-': t->type = T_MINUS; return CRTK_OK;
-        case '*': t->type = T_STAR; return CRTK_OK;
-        case '/': t->type = T_SLASH; return CRTK_OK;
-        case '%': t->type = T_PERCENT; return CRTK_OK;
+        case '(':
+            t->type = T_LPAREN;
+            return CRTK_OK;
+        case ')':
+            t->type = T_RPAREN;
+            return CRTK_OK;
+        case '{':
+            t->type = T_LBRACE;
+            return CRTK_OK;
+        case '}':
+            t->type = T_RBRACE;
+            return CRTK_OK;
+        case '[':
+            t->type = T_LBRACKET;
+            return CRTK_OK;
+        case ']':
+            t->type = T_RBRACKET;
+            return CRTK_OK;
+        case ',':
+            t->type = T_COMMA;
+            return CRTK_OK;
+        case ';':
+            t->type = T_SEMI;
+            return CRTK_OK;
+        case '+':
+            t->type = T_PLUS;
+            return CRTK_OK;
+        case '-':
+            t->type = T_MINUS;
+            return CRTK_OK;
+        case '*':
+            t->type = T_STAR;
+            return CRTK_OK;
+        case '/':
+            t->type = T_SLASH;
+            return CRTK_OK;
+        case '%':
+            t->type = T_PERCENT;
+            return CRTK_OK;
         case '=':
             t->type = n == '=' ? T_EQ : T_ASSIGN;
             break;

@@ -218,7 +218,8 @@ int crtk__edits_mask_compile(mask_prog **out, const char *mask, size_t len)
         ps.end = save;
         for (size_t i = 0; s >= 0 && i < len; i++) {
             int nid = new_node(&ps, M_LIT, ' ', 0);
-            if (nid < 0 || grow((void **)&m->items, &m->capitems, m->nitems, sizeof *m->items) < 0) {
+            if (nid < 0 ||
+                grow((void **)&m->items, &m->capitems, m->nitems, sizeof *m->items) < 0) {
                 s = -1;
                 break;
             }
@@ -250,9 +251,9 @@ int crtk__edits_mask_compile(mask_prog **out, const char *mask, size_t len)
 
 typedef struct cont cont;
 struct cont {
-    int seq, idx;      /* continue with items idx.. of seq */
-    int star;          /* or: repeat node `star` again (-1: none) */
-    size_t star_pos;   /* position where that repetition started (no empty loops) */
+    int seq, idx;    /* continue with items idx.. of seq */
+    int star;        /* or: repeat node `star` again (-1: none) */
+    size_t star_pos; /* position where that repetition started (no empty loops) */
     const cont *next;
 };
 
@@ -362,8 +363,8 @@ bool crtk__edits_mask_match(const mask_prog *m, const char *s, size_t n)
     return m_node(&c, m->top, 0, NULL, 0);
 }
 
-bool crtk__edits_mask_match_text(crtk_edit_state *st, const char *mask, size_t mlen,
-                                 const char *s, size_t n)
+bool crtk__edits_mask_match_text(
+    crtk_edit_state *st, const char *mask, size_t mlen, const char *s, size_t n)
 {
     if (!st->mcache || st->mcache_text.len != mlen ||
         (mlen && memcmp(st->mcache_text.s, mask, mlen) != 0)) {

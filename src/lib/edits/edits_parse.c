@@ -365,8 +365,8 @@ static int parse_unary(parser *p, node **out)
 }
 
 /* One binary level: ops is a 0-terminated token list, next the tighter level. */
-static int binary_level(parser *p, node **out, const enum tok *ops, int (*next)(parser *, node **),
-                        enum nkind kind)
+static int binary_level(
+    parser *p, node **out, const enum tok *ops, int (*next)(parser *, node **), enum nkind kind)
 {
     int rc = next(p, out);
 
@@ -641,7 +641,7 @@ static int parse_statement(parser *p, node **out, bool top)
             if (e->kind == N_VAR)
                 rc = expected(p, "'=' or '(' after identifier");
             else
-                rc = crtk__fail_at(p->err, CRTK_EPARSE, e->line, e->col, NULL,
+                rc = crtk__fail_at(p->err, CRTK_EPARSE, t.line, t.col, NULL,
                                    "expected a statement, found an expression");
             break;
         }

@@ -19,7 +19,7 @@ typedef struct resolver {
     node **funcdefs;
 } resolver;
 
-static const char *const unsupported[] = {"EXTERNALDLL", "GETFIELD", "PUTFIELD", "GETVAR",
+static const char *const unsupported[] = {"EXTERNALDLL", "GETFIELD", "PUTFIELD",  "GETVAR",
                                           "SETVAR",      "NAMEEXPR", "BINLOOKUP", "USR2",
                                           "USR4",        NULL};
 
@@ -82,16 +82,14 @@ static int declare(resolver *r, node *d, node *v, int func)
         kind = V_STR;
         if (v->ival == 0 || v->ival > CRTK_EDIT_MAX_STRING)
             return crtk__fail_at(r->err, CRTK_EINVALID, v->line, v->col, NULL,
-                                 "array size of '%s' must be 1..%d", v->name,
-                                 CRTK_EDIT_MAX_STRING);
+                                 "array size of '%s' must be 1..%d", v->name, CRTK_EDIT_MAX_STRING);
         size = v->ival < 0 ? 1 : (int)v->ival;
     }
     idx = find_var(e, v->name, func);
     if (idx >= 0) {
         evar *x = &e->vars[idx];
         if (x->kind != kind)
-            return fail(r, v, CRTK_EINVALID, "variable '%s' redeclared with another type",
-                        v->name);
+            return fail(r, v, CRTK_EINVALID, "variable '%s' redeclared with another type", v->name);
         if (size > x->size)
             x->size = size;
         v->var = idx;
@@ -223,8 +221,8 @@ static crtk_edit_table *get_table(resolver *r, const node *at, const char *name)
 }
 
 /* Bind a lookup site to table t keyed on cols; every tablevar named like a column gets it. */
-static int bind_site(resolver *r, node *call, const node *at, crtk_edit_table *t, const int *cols,
-                     int ncols)
+static int
+bind_site(resolver *r, node *call, const node *at, crtk_edit_table *t, const int *cols, int ncols)
 {
     crtk_edit *e = r->e;
     int s = new_site(r), rc;
@@ -534,12 +532,13 @@ static int stmt(resolver *r, node *n, int func, bool top)
     case N_DECL:
         for (int i = 0; i < n->nlist && rc == CRTK_OK; i++) {
             node *v = n->list[i];
+            v->type = e->vars[v->var].kind == V_INT ? TY_INT : TY_STR;
             if (!v->a)
                 continue;
             rc = expr(r, v->a, func);
             if (rc == CRTK_OK)
-                rc = want(r, v->a, e->vars[v->var].kind == V_INT ? TY_INT : TY_STR,
-                          "initial value");
+                rc =
+                    want(r, v->a, e->vars[v->var].kind == V_INT ? TY_INT : TY_STR, "initial value");
         }
         return rc;
     case N_ASSIGN:

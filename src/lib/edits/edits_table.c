@@ -86,8 +86,7 @@ int crtk_edit_table_add_column(crtk_edit_table *t, const char *name, crtk_error 
     if (!t || !name)
         return crtk__fail(err, CRTK_EARG, "no table or column name");
     if (t->nrows)
-        return crtk__fail(err, CRTK_EARG, "table %s: columns must be added before rows",
-                          t->name);
+        return crtk__fail(err, CRTK_EARG, "table %s: columns must be added before rows", t->name);
     c = realloc(t->cols, (t->ncols + 1) * sizeof *c);
     if (!c)
         return crtk__fail(err, CRTK_ENOMEM, "out of memory");
@@ -99,7 +98,9 @@ int crtk_edit_table_add_column(crtk_edit_table *t, const char *name, crtk_error 
     return CRTK_OK;
 }
 
-int crtk_edit_table_add_row(crtk_edit_table *t, const char *const *values, size_t n,
+int crtk_edit_table_add_row(crtk_edit_table *t,
+                            const char *const *values,
+                            size_t n,
                             crtk_error *err)
 {
     if (!t || (n && !values))
@@ -108,8 +109,7 @@ int crtk_edit_table_add_row(crtk_edit_table *t, const char *const *values, size_
         return crtk__fail(err, CRTK_EARG, "table %s: row has %zu values, table has %zu columns",
                           t->name, n, t->ncols);
     if (t->nix)
-        return crtk__fail(err, CRTK_EARG, "table %s: rows cannot be added once indexed",
-                          t->name);
+        return crtk__fail(err, CRTK_EARG, "table %s: rows cannot be added once indexed", t->name);
     if (!t->ncols)
         return crtk__fail(err, CRTK_EARG, "table %s has no columns", t->name);
     if (t->nrows >= UINT32_MAX - 1)
@@ -199,8 +199,7 @@ static tindex *build(const crtk_edit_table *t, const int *cols, int ncols)
     return ix;
 }
 
-int crtk__edits_table_get_index(crtk_edit_table *t, const int *cols, int ncols,
-                                const tindex **out)
+int crtk__edits_table_get_index(crtk_edit_table *t, const int *cols, int ncols, const tindex **out)
 {
     int rc = CRTK_OK;
 

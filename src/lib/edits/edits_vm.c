@@ -187,8 +187,12 @@ static int expand(crtk_edit_state *st, strbuf *b, const char *text, size_t len)
     return CRTK_OK;
 }
 
-static int add_msg(crtk_edit_state *st, crtk_edit_msg_type type, long number, const char *text,
-                   size_t len, bool expand_it)
+static int add_msg(crtk_edit_state *st,
+                   crtk_edit_msg_type type,
+                   long number,
+                   const char *text,
+                   size_t len,
+                   bool expand_it)
 {
     int rc;
 
@@ -219,8 +223,8 @@ static int add_msg(crtk_edit_state *st, crtk_edit_msg_type type, long number, co
     return CRTK_OK;
 }
 
-int crtk__edits_add_message(crtk_edit_state *st, crtk_edit_msg_type type, long number,
-                            const char *text, size_t len)
+int crtk__edits_add_message(
+    crtk_edit_state *st, crtk_edit_msg_type type, long number, const char *text, size_t len)
 {
     return add_msg(st, type, number, text, len, true);
 }
@@ -286,9 +290,8 @@ static int prepare(const crtk_edit *e, crtk_edit_state *st)
         st->today_m = st->real_m;
         st->today_d = st->real_d;
     }
-    snprintf(st->today_str, sizeof st->today_str, "%04u%02u%02u",
-             (unsigned)st->today_y % 10000u, (unsigned)st->today_m % 100u,
-             (unsigned)st->today_d % 100u);
+    snprintf(st->today_str, sizeof st->today_str, "%04u%02u%02u", (unsigned)st->today_y % 10000u,
+             (unsigned)st->today_m % 100u, (unsigned)st->today_d % 100u);
     return CRTK_OK;
 }
 
@@ -305,8 +308,8 @@ static int finish_fail(crtk_edit_state *st, long returned)
             return crtk__edits_add_message(st, CRTK_EDIT_MSG_ERROR, returned, t, strlen(t));
     }
     if (st->has_pending) /* already expanded when ERROR_TEXT/ERROR_MSG ran */
-        return add_msg(st, CRTK_EDIT_MSG_ERROR, st->pending_number, st->pending.s,
-                       st->pending.len, false);
+        return add_msg(st, CRTK_EDIT_MSG_ERROR, st->pending_number, st->pending.s, st->pending.len,
+                       false);
     t = e->default_message ? crtk__edits_message_text(st, e->default_message) : NULL;
     if (!t) {
         snprintf(fallback, sizeof fallback, "edit failed");
@@ -330,8 +333,12 @@ static inline int64_t wrap_mul(int64_t a, int64_t b)
     return (int64_t)((uint64_t)a * (uint64_t)b);
 }
 
-int crtk__edits_exec(const crtk_edit *e, crtk_edit_state *st, crtk_edit_value_fn value,
-                     void *ctx, crtk_edit_result *res, bool *is_str)
+int crtk__edits_exec(const crtk_edit *e,
+                     crtk_edit_state *st,
+                     crtk_edit_value_fn value,
+                     void *ctx,
+                     crtk_edit_result *res,
+                     bool *is_str)
 {
     const insn *code = e->code;
     val *stack, *sp;
@@ -594,8 +601,11 @@ out:
                : CRTK_OK;
 }
 
-int crtk_edit_run(const crtk_edit *edit, crtk_edit_state *state, crtk_edit_value_fn value,
-                  void *value_ctx, crtk_edit_result *result)
+int crtk_edit_run(const crtk_edit *edit,
+                  crtk_edit_state *state,
+                  crtk_edit_value_fn value,
+                  void *value_ctx,
+                  crtk_edit_result *result)
 {
     if (!edit || !state || !result)
         return CRTK_EARG;

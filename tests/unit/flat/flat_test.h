@@ -14,13 +14,13 @@
 
 static crtk_layouts *LS;
 
-static void layouts_setup(void)
+static inline void layouts_setup(void)
 {
     crtk_error err = CRTK_ERROR_INIT;
     ck_assert_msg(crtk_layouts_new(&LS, &err) == CRTK_OK, "layouts: %s", err.message);
 }
 
-static void layouts_teardown(void)
+static inline void layouts_teardown(void)
 {
     crtk_layouts_free(LS);
     LS = NULL;
@@ -42,7 +42,7 @@ typedef struct tfindings {
     tfinding f[256];
 } tfindings;
 
-static void collect(void *ctx, const crtk_finding *f)
+static inline void collect(void *ctx, const crtk_finding *f)
 {
     tfindings *fs = ctx;
     tfinding *t;
@@ -60,7 +60,7 @@ static void collect(void *ctx, const crtk_finding *f)
     snprintf(t->msg, sizeof t->msg, "%s", f->message);
 }
 
-static int count_code(const tfindings *fs, const char *code, crtk_severity sev)
+static inline int count_code(const tfindings *fs, const char *code, crtk_severity sev)
 {
     int i, n = 0;
 
@@ -69,7 +69,7 @@ static int count_code(const tfindings *fs, const char *code, crtk_severity sev)
     return n;
 }
 
-static const tfinding *find_code(const tfindings *fs, const char *code)
+static inline const tfinding *find_code(const tfindings *fs, const char *code)
 {
     int i;
 
@@ -79,7 +79,7 @@ static const tfinding *find_code(const tfindings *fs, const char *code)
     return NULL;
 }
 
-static int count_sev(const tfindings *fs, crtk_severity sev)
+static inline int count_sev(const tfindings *fs, crtk_severity sev)
 {
     int i, n = 0;
 
@@ -88,15 +88,14 @@ static int count_sev(const tfindings *fs, crtk_severity sev)
     return n;
 }
 
-static void dump_findings(const tfindings *fs)
+static inline void dump_findings(const tfindings *fs)
 {
     int i;
 
     for (i = 0; i < fs->n; i++)
         fprintf(stderr, "  %s %s line %ld col %ld p%ld t%d %s: %s\n",
-                fs->f[i].sev == CRTK_SEV_ERROR ? "error" : "warning", fs->f[i].code,
-                fs->f[i].line, fs->f[i].column, fs->f[i].patient, fs->f[i].tumor, fs->f[i].item,
-                fs->f[i].msg);
+                fs->f[i].sev == CRTK_SEV_ERROR ? "error" : "warning", fs->f[i].code, fs->f[i].line,
+                fs->f[i].column, fs->f[i].patient, fs->f[i].tumor, fs->f[i].item, fs->f[i].msg);
 }
 
 /* ---- growable byte buffer ---- */
@@ -106,7 +105,7 @@ typedef struct tbuf {
     size_t len, cap;
 } tbuf;
 
-static void tb_add(tbuf *b, const void *p, size_t n)
+static inline void tb_add(tbuf *b, const void *p, size_t n)
 {
     if (b->len + n + 1 > b->cap) {
         size_t nc = b->cap ? b->cap : 1024;
@@ -121,7 +120,7 @@ static void tb_add(tbuf *b, const void *p, size_t n)
     b->s[b->len] = '\0';
 }
 
-static void tb_adds(tbuf *b, const char *s)
+static inline void tb_adds(tbuf *b, const char *s)
 {
     tb_add(b, s, strlen(s));
 }
@@ -129,7 +128,7 @@ static void tb_adds(tbuf *b, const char *s)
 /* ---- fixed-width lines ---- */
 
 /* A blank line of len characters with record type and version at columns 1 and 17-19. */
-static char *blank_line(size_t len, char rt, const char *version)
+static inline char *blank_line(size_t len, char rt, const char *version)
 {
     char *l = malloc(len + 1);
 
@@ -143,13 +142,13 @@ static char *blank_line(size_t len, char rt, const char *version)
 }
 
 /* Write s at 1-based column col (ASCII only; the line must be long enough). */
-static void put(char *line, int col, const char *s)
+static inline void put(char *line, int col, const char *s)
 {
     memcpy(line + col - 1, s, strlen(s));
 }
 
 /* Write v left-justified into item id's field. */
-static void put_item(const crtk_layout *l, char *line, const char *id, const char *v)
+static inline void put_item(const crtk_layout *l, char *line, const char *id, const char *v)
 {
     const crtk_item *it = crtk_layout_find(l, id);
 
@@ -159,7 +158,7 @@ static void put_item(const crtk_layout *l, char *line, const char *id, const cha
 }
 
 /* The two v18 incidence lines of NAACCR formats section 6.3. */
-static char *worked_line(int which)
+static inline char *worked_line(int which)
 {
     char *l = blank_line(4048, 'I', "180");
 
@@ -185,7 +184,7 @@ static char *worked_line(int which)
 
 static char tmpdir_path[256];
 
-static const char *tmp_path(const char *name)
+static inline const char *tmp_path(const char *name)
 {
     static char path[512];
 
@@ -197,7 +196,7 @@ static const char *tmp_path(const char *name)
     return path;
 }
 
-static char *slurp(const char *path, size_t *len)
+static inline char *slurp(const char *path, size_t *len)
 {
     FILE *fp = fopen(path, "rb");
     tbuf b = {NULL, 0, 0};
@@ -216,7 +215,7 @@ static char *slurp(const char *path, size_t *len)
 }
 
 /* Value of item id in tumor t of rec ("" when absent). */
-static const char *val(const crtk_record *rec, const char *id, int t)
+static inline const char *val(const crtk_record *rec, const char *id, int t)
 {
     const crtk_item *it = crtk_layout_find(crtk_record_layout(rec), id);
     const char *v;
@@ -226,7 +225,7 @@ static const char *val(const crtk_record *rec, const char *id, int t)
     return v ? v : "";
 }
 
-static crtk_reader_opts ropts(tfindings *fs, crtk_format fmt)
+static inline crtk_reader_opts ropts(tfindings *fs, crtk_format fmt)
 {
     crtk_reader_opts o = CRTK_READER_OPTS_INIT;
 
