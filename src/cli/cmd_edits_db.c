@@ -101,7 +101,7 @@ int cmd_edits_list(int argc, char **argv)
 
     optind = 0;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "+hs:", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "hs:", longopts, NULL)) != -1) {
         switch (c) {
         case 'h':
             usage_list(stdout);
@@ -165,7 +165,7 @@ static int convert(int argc, char **argv, const char *sub, const char *usage, bo
 
     optind = 0;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         if (c == 'h') {
             fputs(usage, stdout);
             return 0;

@@ -226,8 +226,8 @@ static int check_tables(crtk_editdb *db, crtk_error *err)
                                      t->name, ix->name);
             if (crtk__editdb_reserved_table(ix->name))
                 return crtk__fail_at(err, CRTK_EINVALID, 0, 0, t->name,
-                                     "lookup table \"%s\": index name \"%s\" is reserved",
-                                     t->name, ix->name);
+                                     "lookup table \"%s\": index name \"%s\" is reserved", t->name,
+                                     ix->name);
             for (size_t c = 0; c < ix->ncols; c++)
                 if (strcasecmp(ix->cols[c], "PKey") &&
                     crtk_editdb_table_find_column(t, ix->cols[c]) < 0)
@@ -268,8 +268,8 @@ int crtk__editdb_sort_base(crtk_editdb *db, crtk_error *err)
     if (db->nagencies > 1)
         qsort(db->agencies, db->nagencies, sizeof *db->agencies, cmp_agency);
     for (size_t i = 0; i < db->nagencies; i++)
-        if (!*db->agencies[i].code || (i && !strcmp(db->agencies[i].code,
-                                                    db->agencies[i - 1].code)))
+        if (!*db->agencies[i].code ||
+            (i && !strcmp(db->agencies[i].code, db->agencies[i - 1].code)))
             return crtk__fail(err, CRTK_EINVALID, "agency code \"%s\" is empty or appears twice",
                               db->agencies[i].code);
     if (db->ntables > 1)
@@ -307,8 +307,7 @@ int crtk__editdb_finish(crtk_editdb *db, crtk_error *err)
         }
         if (e->message >= 0 && !crtk_editdb_find_message(db, e->message))
             return crtk__fail_at(err, CRTK_EINVALID, 0, 0, e->tag,
-                                 "edit %s: message %ld is not in the messages", e->tag,
-                                 e->message);
+                                 "edit %s: message %ld is not in the messages", e->tag, e->message);
         for (size_t m = 0; m < e->nmessages; m++)
             if (!crtk_editdb_find_message(db, e->messages[m]))
                 return crtk__fail_at(err, CRTK_EINVALID, 0, 0, e->tag,

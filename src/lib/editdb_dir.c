@@ -50,8 +50,8 @@ static int nomem(crtk_error *err)
 
 static bool name_safe(unsigned char c)
 {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '.' || c == '_' || c == '-';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '_' || c == '-';
 }
 
 /* Tag or table name -> file name stem: bytes outside [A-Za-z0-9._-], and a leading '.', as
@@ -60,8 +60,8 @@ static int enc_name(strbuf *b, const char *s)
 {
     for (size_t i = 0; s[i]; i++) {
         unsigned char c = (unsigned char)s[i];
-        int rc = name_safe(c) && !(i == 0 && c == '.') ? sb_addc(b, (char)c)
-                                                       : sb_printf(b, "%%%02X", c);
+        int rc =
+            name_safe(c) && !(i == 0 && c == '.') ? sb_addc(b, (char)c) : sb_printf(b, "%%%02X", c);
         if (rc < 0)
             return CRTK_ENOMEM;
     }
@@ -241,8 +241,10 @@ static int parse_quoted(rd *r, const char **pp, const char *end, strbuf *out)
                 p += 2;
                 break;
             default:
-                return ferr(r->err, r->src, r->line, CRTK_EPARSE, "unknown escape \\%c in a "
-                            "quoted string", p[-1]);
+                return ferr(r->err, r->src, r->line, CRTK_EPARSE,
+                            "unknown escape \\%c in a "
+                            "quoted string",
+                            p[-1]);
             }
         }
         if (sb_addc(out, c) < 0)
@@ -270,8 +272,8 @@ static int parse_block(rd *r, bool crlf, strbuf *out)
         size_t n;
         int got;
 
-        while ((got = rd_line(r, &p, &n)) && blank_line(p, n) && !(n >= 2 && p[0] == ' ' &&
-                                                                   p[1] == ' '))
+        while ((got = rd_line(r, &p, &n)) && blank_line(p, n) &&
+               !(n >= 2 && p[0] == ' ' && p[1] == ' '))
             empties++;
         if (!got || n < 2 || p[0] != ' ' || p[1] != ' ') {
             r->pos = save;
@@ -366,8 +368,8 @@ static int parse_long(rd *r, const char *s, const char *what, long *out)
     errno = 0;
     v = strtol(s, &end, 10);
     if (!*s || *end || errno || v < -2147483647L || v > 2147483647L)
-        return ferr(r->err, r->src, r->line, CRTK_EPARSE, "%s \"%.40s\" is not an integer",
-                    what, s);
+        return ferr(r->err, r->src, r->line, CRTK_EPARSE, "%s \"%.40s\" is not an integer", what,
+                    s);
     *out = v;
     return CRTK_OK;
 }
@@ -639,8 +641,8 @@ static int path2(strbuf *p, const char *dir, const char *sub)
 }
 
 /* dir/sub/<encoded name><ext> */
-static int path_named(strbuf *p, const char *dir, const char *sub, const char *name,
-                      const char *ext)
+static int
+path_named(strbuf *p, const char *dir, const char *sub, const char *name, const char *ext)
 {
     sb_clear(p);
     if (sb_printf(p, "%s/%s/", dir, sub) < 0 || enc_name(p, name) < 0 || sb_adds(p, ext) < 0)
@@ -877,8 +879,7 @@ static int load_fields_txt(crtk_editdb *db, const char *path, crtk_error *err)
             (rc = parse_long(&r, tok.s, "field length", &f.length)) < 0 ||
             (rc = next_token(&r, &q, end, &tok)) <= 0) {
             if (rc >= 0)
-                rc = ferr(err, path, r.line, CRTK_EPARSE,
-                          "expected \"NUMBER LENGTH TYPE NAME\"");
+                rc = ferr(err, path, r.line, CRTK_EPARSE, "expected \"NUMBER LENGTH TYPE NAME\"");
             goto out;
         }
         for (size_t i = 0; i < db->nfields; i++)
@@ -951,14 +952,12 @@ static int load_messages_txt(crtk_editdb *db, const char *path, crtk_error *err)
             goto out;
         }
         if (m.number < 0) {
-            rc = ferr(err, path, r.line, CRTK_EINVALID, "message number %ld is negative",
-                      m.number);
+            rc = ferr(err, path, r.line, CRTK_EINVALID, "message number %ld is negative", m.number);
             goto out;
         }
         for (size_t i = 0; i < db->nmessages; i++)
             if (db->messages[i].number == m.number) {
-                rc = ferr(err, path, r.line, CRTK_EINVALID, "message %ld appears twice",
-                          m.number);
+                rc = ferr(err, path, r.line, CRTK_EINVALID, "message %ld appears twice", m.number);
                 goto out;
             }
         m.type = strdup(tok.len == 1 && tok.s[0] == '-' && q[-1] != '"' ? "" : tok.s);
@@ -1064,8 +1063,8 @@ static int no_space(unsigned char c)
     return 0;
 }
 
-static int parse_csv(crtk_editdb_table *t, const char *path, const char *buf, size_t len,
-                     crtk_error *err)
+static int
+parse_csv(crtk_editdb_table *t, const char *path, const char *buf, size_t len, crtk_error *err)
 {
     struct csv_parser p;
     csvst c;
@@ -1085,8 +1084,7 @@ static int parse_csv(crtk_editdb_table *t, const char *path, const char *buf, si
         c.line++;
         if (csv_parse(&p, buf + pos, n, csv_field, csv_row, &c) != n) {
             if (c.rc >= 0)
-                c.rc = ferr(err, path, c.line, CRTK_EPARSE, "%s",
-                            csv_strerror(csv_error(&p)));
+                c.rc = ferr(err, path, c.line, CRTK_EPARSE, "%s", csv_strerror(csv_error(&p)));
             break;
         }
         pos += n;
@@ -1165,8 +1163,7 @@ static int load_meta(crtk_editdb_table *t, const char *path, crtk_error *err)
                 if (crtk__editdb_push_str(&x.cols, &x.ncols, &ccap, tok.s) < 0)
                     rc = nomem(err);
             if (rc >= 0 && (!x.name || !x.ncols))
-                rc = ferr(err, path, r.line, CRTK_EPARSE, "expected \"%s: NAME COLUMN...\"",
-                          key.s);
+                rc = ferr(err, path, r.line, CRTK_EPARSE, "expected \"%s: NAME COLUMN...\"", key.s);
             for (size_t i = 0; rc >= 0 && i < x.ncols; i++)
                 if (strcasecmp(x.cols[i], "PKey") &&
                     crtk_editdb_table_find_column(t, x.cols[i]) < 0)
@@ -1268,8 +1265,12 @@ static int load_tables(crtk_editdb *db, const char *dir, crtk_error *err)
 
 /* ---- edits ----------------------------------------------------------------------------- */
 
-static int parse_edit_ctx(crtk_editdb_edit *e, const char *buf, size_t len, const char *source,
-                          const crtk_editdb *ctx, crtk_error *err)
+static int parse_edit_ctx(crtk_editdb_edit *e,
+                          const char *buf,
+                          size_t len,
+                          const char *source,
+                          const crtk_editdb *ctx,
+                          crtk_error *err)
 {
     strbuf key = STRBUF_INIT, val = STRBUF_INIT, tok = STRBUF_INIT;
     size_t fcap = 0, fncap = 0, mcap = 0, tcap = 0, ecap = 0;
@@ -1286,9 +1287,8 @@ static int parse_edit_ctx(crtk_editdb_edit *e, const char *buf, size_t len, cons
     r.src = source;
     r.err = err;
     for (;;) {
-        static const char *const single[] = {"tag",      "name",        "agency",
-                                             "message",  "modified",    "description",
-                                             "admin-notes"};
+        static const char *const single[] = {"tag",      "name",        "agency",     "message",
+                                             "modified", "description", "admin-notes"};
         const char *v;
         size_t vn;
         int which = -1;
@@ -1300,8 +1300,8 @@ static int parse_edit_ctx(crtk_editdb_edit *e, const char *buf, size_t len, cons
             if (!strcmp(key.s, single[i]))
                 which = i;
         if (which >= 0) {
-            char **dst[] = {&e->tag,         &e->name,       &e->agency,   NULL,
-                            &e->modified,    &e->description, &e->admin_notes};
+            char **dst[] = {&e->tag,      &e->name,        &e->agency,     NULL,
+                            &e->modified, &e->description, &e->admin_notes};
             if (seen & (1u << which)) {
                 rc = ferr(err, source, r.line, CRTK_EPARSE, "duplicate key \"%s\"", key.s);
                 break;
@@ -1353,8 +1353,8 @@ static int parse_edit_ctx(crtk_editdb_edit *e, const char *buf, size_t len, cons
                 if (rc < 0)
                     break;
                 if (ctx && !(fd = crtk_editdb_find_field(ctx, num))) {
-                    rc = ferr(err, source, r.line, CRTK_EINVALID,
-                              "field %ld is not in fields.txt", num);
+                    rc = ferr(err, source, r.line, CRTK_EINVALID, "field %ld is not in fields.txt",
+                              num);
                     break;
                 }
                 if (crtk__editdb_grow((void **)&e->field_numbers, &fcap, e->nfields,
@@ -1497,8 +1497,8 @@ static int parse_edit_ctx(crtk_editdb_edit *e, const char *buf, size_t len, cons
     return rc < 0 ? rc : CRTK_OK;
 }
 
-int crtk__editdb_parse_edit(crtk_editdb_edit *e, const char *buf, size_t len, const char *source,
-                            crtk_error *err)
+int crtk__editdb_parse_edit(
+    crtk_editdb_edit *e, const char *buf, size_t len, const char *source, crtk_error *err)
 {
     return parse_edit_ctx(e, buf, len, source, NULL, err);
 }
@@ -1556,8 +1556,12 @@ static int load_edits(crtk_editdb *db, const char *dir, crtk_error *err)
 
 /* ---- sets ------------------------------------------------------------------------------ */
 
-static int parse_set(crtk_editdb_set *s, const char *buf, size_t len, const char *source,
-                     const crtk_editdb *ctx, crtk_error *err)
+static int parse_set(crtk_editdb_set *s,
+                     const char *buf,
+                     size_t len,
+                     const char *source,
+                     const crtk_editdb *ctx,
+                     crtk_error *err)
 {
     strbuf key = STRBUF_INIT, val = STRBUF_INIT;
     size_t cap = 0;
@@ -1708,8 +1712,8 @@ int crtk_editdb_load_dir(crtk_editdb **out, const char *dir, crtk_error *err)
     if (rc >= 0)
         rc = path2(&path, dir, "fields.txt") < 0 ? nomem(err) : load_fields_txt(db, path.s, err);
     if (rc >= 0)
-        rc = path2(&path, dir, "messages.txt") < 0 ? nomem(err)
-                                                   : load_messages_txt(db, path.s, err);
+        rc =
+            path2(&path, dir, "messages.txt") < 0 ? nomem(err) : load_messages_txt(db, path.s, err);
     if (rc >= 0)
         rc = load_tables(db, dir, err);
     if (rc >= 0) {
@@ -1880,8 +1884,7 @@ static int fmt_set(const crtk_editdb_set *s, strbuf *b)
 static int put_csv_cell(strbuf *b, const char *s, bool force)
 {
     size_t n = strlen(s);
-    bool q = force || (n && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' ||
-                             s[n - 1] == '\t')) ||
+    bool q = force || (n && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t')) ||
              strpbrk(s, ",\"\r\n");
 
     if (!q)
@@ -1947,8 +1950,8 @@ static int make_dir(const char *path, crtk_error *err)
 }
 
 /* Remove files of dir/sub ending in ext that are not in keep (sorted). */
-static int remove_stale(const char *dir, const char *sub, const char *ext, char **keep,
-                        size_t nkeep, crtk_error *err)
+static int remove_stale(
+    const char *dir, const char *sub, const char *ext, char **keep, size_t nkeep, crtk_error *err)
 {
     strbuf path = STRBUF_INIT;
     char **files = NULL;
@@ -1976,8 +1979,14 @@ static int remove_stale(const char *dir, const char *sub, const char *ext, char 
 }
 
 /* Write b to dir/sub/<name>ext and remember the file name in keep. */
-static int save_named(const char *dir, const char *sub, const char *name, const char *ext,
-                      const strbuf *b, char ***keep, size_t *nkeep, size_t *kcap,
+static int save_named(const char *dir,
+                      const char *sub,
+                      const char *name,
+                      const char *ext,
+                      const strbuf *b,
+                      char ***keep,
+                      size_t *nkeep,
+                      size_t *kcap,
                       crtk_error *err)
 {
     strbuf path = STRBUF_INIT;
@@ -1986,8 +1995,7 @@ static int save_named(const char *dir, const char *sub, const char *name, const 
     if (path_named(&path, dir, sub, name, ext) < 0)
         return nomem(err);
     rc = write_file(path.s, b, err);
-    if (rc >= 0 &&
-        crtk__editdb_push_str(keep, nkeep, kcap, strrchr(path.s, '/') + 1) < 0)
+    if (rc >= 0 && crtk__editdb_push_str(keep, nkeep, kcap, strrchr(path.s, '/') + 1) < 0)
         rc = nomem(err);
     sb_free(&path);
     return rc;
@@ -2008,11 +2016,11 @@ int crtk_editdb_save_dir(const crtk_editdb *db, const char *dir, crtk_error *err
     rc = make_dir(dir, err);
     for (int i = 0; rc >= 0 && i < 3; i++)
         rc = path2(&path, dir, subs[i]) < 0 ? nomem(err) : make_dir(path.s, err);
-#define WRITE_TOP(fname, fmt)                                                                   \
-    if (rc >= 0) {                                                                              \
-        sb_clear(&b);                                                                           \
-        rc = path2(&path, dir, fname) < 0 || fmt(db, &b) < 0 ? nomem(err)                       \
-                                                             : write_file(path.s, &b, err);     \
+#define WRITE_TOP(fname, fmt)                                                               \
+    if (rc >= 0) {                                                                          \
+        sb_clear(&b);                                                                       \
+        rc = path2(&path, dir, fname) < 0 || fmt(db, &b) < 0 ? nomem(err)                   \
+                                                             : write_file(path.s, &b, err); \
     }
     WRITE_TOP("metafile.txt", fmt_metafile)
     WRITE_TOP("fields.txt", fmt_fields)
@@ -2020,17 +2028,15 @@ int crtk_editdb_save_dir(const crtk_editdb *db, const char *dir, crtk_error *err
 #undef WRITE_TOP
     for (size_t i = 0; rc >= 0 && i < db->nedits; i++) {
         sb_clear(&b);
-        rc = fmt_edit(&db->edits[i], &b) < 0
-                 ? nomem(err)
-                 : save_named(dir, "edits", db->edits[i].tag, ".edit", &b, &keep[0], &nkeep[0],
-                              &kcap[0], err);
+        rc = fmt_edit(&db->edits[i], &b) < 0 ? nomem(err)
+                                             : save_named(dir, "edits", db->edits[i].tag, ".edit",
+                                                          &b, &keep[0], &nkeep[0], &kcap[0], err);
     }
     for (size_t i = 0; rc >= 0 && i < db->nsets; i++) {
         sb_clear(&b);
-        rc = fmt_set(&db->sets[i], &b) < 0
-                 ? nomem(err)
-                 : save_named(dir, "sets", db->sets[i].tag, ".set", &b, &keep[1], &nkeep[1],
-                              &kcap[1], err);
+        rc = fmt_set(&db->sets[i], &b) < 0 ? nomem(err)
+                                           : save_named(dir, "sets", db->sets[i].tag, ".set", &b,
+                                                        &keep[1], &nkeep[1], &kcap[1], err);
     }
     for (size_t i = 0; rc >= 0 && i < db->ntables; i++) {
         const crtk_editdb_table *t = &db->tables[i];
@@ -2048,8 +2054,11 @@ int crtk_editdb_save_dir(const crtk_editdb *db, const char *dir, crtk_error *err
     for (int i = 0; rc >= 0 && i < 3; i++) {
         if (nkeep[i] > 1)
             qsort(keep[i], nkeep[i], sizeof *keep[i], cmp_str);
-        rc = remove_stale(dir, subs[i], i == 0 ? ".edit" : i == 1 ? ".set" : ".csv", keep[i],
-                          nkeep[i], err);
+        rc = remove_stale(dir, subs[i],
+                          i == 0   ? ".edit"
+                          : i == 1 ? ".set"
+                                   : ".csv",
+                          keep[i], nkeep[i], err);
         if (rc >= 0 && i == 2)
             rc = remove_stale(dir, subs[i], ".meta", keep[i], nkeep[i], err);
     }

@@ -107,7 +107,7 @@ bool crtk__editdb_reserved_table(const char *s);
 
 /* Text-format parsers used by crtk_editdb_load_dir and the fuzzers: parse one .edit file
  * from memory into @p e (cleared first). source names the file in errors. */
-int crtk__editdb_parse_edit(crtk_editdb_edit *e, const char *buf, size_t len,
-                            const char *source, crtk_error *err);
+int crtk__editdb_parse_edit(
+    crtk_editdb_edit *e, const char *buf, size_t len, const char *source, crtk_error *err);
 
 #endif

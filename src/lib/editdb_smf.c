@@ -180,8 +180,7 @@ static int q_open(ld *L, query *q, const char *table, const char *const *want, i
         /* Pivot order and control item order are PKey order. */
         sqlite3_finalize(q->st);
         q->st = NULL;
-        if (sb_adds(&sql, " ORDER BY ") < 0 ||
-            sb_ident(&sql, "PKey") < 0) {
+        if (sb_adds(&sql, " ORDER BY ") < 0 || sb_ident(&sql, "PKey") < 0) {
             sb_free(&sql);
             return crtk__fail(L->err, CRTK_ENOMEM, "out of memory");
         }
@@ -223,8 +222,13 @@ static void row_name(query *q, long rowno, char *buf, size_t cap)
 }
 
 /* Copy a text cell (NULL or absent column -> ""). required: NULL is an error. */
-static int cell_text(ld *L, sqlite3_stmt *st, int col, const char *where, const char *colname,
-                     bool required, char **out)
+static int cell_text(ld *L,
+                     sqlite3_stmt *st,
+                     int col,
+                     const char *where,
+                     const char *colname,
+                     bool required,
+                     char **out)
 {
     const unsigned char *p;
     int n;
@@ -251,8 +255,8 @@ static int cell_text(ld *L, sqlite3_stmt *st, int col, const char *where, const 
 }
 
 /* Read an integer cell. Returns 1 if present, 0 if NULL/absent (then *out = 0). */
-static int cell_long(ld *L, sqlite3_stmt *st, int col, const char *where, const char *colname,
-                     long long *out)
+static int
+cell_long(ld *L, sqlite3_stmt *st, int col, const char *where, const char *colname, long long *out)
 {
     *out = 0;
     if (col < 0)
@@ -276,8 +280,8 @@ static int cell_long(ld *L, sqlite3_stmt *st, int col, const char *where, const 
         while (*end == ' ')
             end++;
         if (end == s || *end || errno)
-            return crtk__fail(L->err, CRTK_EINVALID, "%s: %s \"%.40s\" is not an integer",
-                              where, colname, s);
+            return crtk__fail(L->err, CRTK_EINVALID, "%s: %s \"%.40s\" is not an integer", where,
+                              colname, s);
         *out = v;
         break;
     }
@@ -326,11 +330,10 @@ static int load_control(ld *L)
         rc = cell_text(L, q.st, q.col[0], where, "ItemName", true, &name);
         if (rc >= 0)
             rc = cell_text(L, q.st, q.col[1], where, "ItemValue", false, &value);
-        if (rc >= 0 &&
-            (crtk__editdb_grow((void **)&db->control_names, &cap, db->ncontrol, sizeof(char *)) <
-                 0 ||
-             crtk__editdb_grow((void **)&db->control_values, &cap2, db->ncontrol,
-                               sizeof(char *)) < 0))
+        if (rc >= 0 && (crtk__editdb_grow((void **)&db->control_names, &cap, db->ncontrol,
+                                          sizeof(char *)) < 0 ||
+                        crtk__editdb_grow((void **)&db->control_values, &cap2, db->ncontrol,
+                                          sizeof(char *)) < 0))
             rc = crtk__fail(L->err, CRTK_ENOMEM, "out of memory");
         if (rc < 0) {
             free(name);
@@ -366,9 +369,9 @@ static int load_agencies(ld *L, maps *M)
             rc = cell_text(L, q.st, q.col[0], where, "AdminCode", true, &a.code);
         if (rc >= 0)
             rc = cell_text(L, q.st, q.col[1], where, "OrgName", false, &a.name);
-        if (rc >= 0 && (crtk__editdb_grow((void **)&db->agencies, &cap, db->nagencies,
-                                          sizeof a) < 0 ||
-                        pk_add(&M->agencies, key, db->nagencies) < 0))
+        if (rc >= 0 &&
+            (crtk__editdb_grow((void **)&db->agencies, &cap, db->nagencies, sizeof a) < 0 ||
+             pk_add(&M->agencies, key, db->nagencies) < 0))
             rc = crtk__fail(L->err, CRTK_ENOMEM, "out of memory");
         if (rc < 0) {
             free(a.code);
@@ -417,9 +420,8 @@ static int load_fields(ld *L, maps *M)
         }
         if (rc >= 0)
             rc = cell_text(L, q.st, q.col[4], where, "DataType", false, &f.type);
-        if (rc >= 0 &&
-            (crtk__editdb_grow((void **)&db->fields, &cap, db->nfields, sizeof f) < 0 ||
-             pk_add(&M->fields, key, db->nfields) < 0))
+        if (rc >= 0 && (crtk__editdb_grow((void **)&db->fields, &cap, db->nfields, sizeof f) < 0 ||
+                        pk_add(&M->fields, key, db->nfields) < 0))
             rc = crtk__fail(L->err, CRTK_ENOMEM, "out of memory");
         if (rc < 0) {
             free(f.name);
@@ -456,8 +458,8 @@ static int load_messages(ld *L, maps *M)
             if (rc == 0)
                 rc = crtk__fail(L->err, CRTK_EINVALID, "%s: MessageNumber is NULL", where);
             else if (rc > 0 && v < 0)
-                rc = crtk__fail(L->err, CRTK_EINVALID, "%s: MessageNumber %lld is negative",
-                                where, v);
+                rc = crtk__fail(L->err, CRTK_EINVALID, "%s: MessageNumber %lld is negative", where,
+                                v);
             m.number = (long)v;
         }
         if (rc >= 0)
@@ -545,8 +547,8 @@ static int load_table_data(ld *L, crtk_editdb_table *t)
                              "WHERE origin = 'c' ORDER BY name",
                              -1, &ix, NULL);
     if (src == SQLITE_OK)
-        src = sqlite3_prepare_v2(L->sq, "SELECT name FROM pragma_index_info(?1) ORDER BY seqno",
-                                 -1, &ic, NULL);
+        src = sqlite3_prepare_v2(L->sq, "SELECT name FROM pragma_index_info(?1) ORDER BY seqno", -1,
+                                 &ic, NULL);
     if (src != SQLITE_OK) {
         rc = sq_status(L, src, t->name);
         goto out;
@@ -631,9 +633,8 @@ static int load_tables(ld *L, maps *M)
                             t.name);
         if (rc >= 0)
             rc = cell_text(L, q.st, q.col[1], where, "Description", false, &t.description);
-        if (rc >= 0 &&
-            (crtk__editdb_grow((void **)&db->tables, &cap, db->ntables, sizeof t) < 0 ||
-             pk_add(&M->tables, key, db->ntables) < 0))
+        if (rc >= 0 && (crtk__editdb_grow((void **)&db->tables, &cap, db->ntables, sizeof t) < 0 ||
+                        pk_add(&M->tables, key, db->ntables) < 0))
             rc = crtk__fail(L->err, CRTK_ENOMEM, "out of memory");
         if (rc < 0) {
             crtk__editdb_table_clear(&t);
@@ -692,8 +693,15 @@ static int load_sets(ld *L, maps *M)
 
 /* Resolve a reference column. NULL (or 0 with nothing at PKey 0) means "none": returns 0.
  * Found: 1 and *idx. Dangling: error. */
-static int ref(ld *L, query *q, int col, const char *where, const char *colname,
-               const pkmap *m, const char *target, bool required, size_t *idx)
+static int ref(ld *L,
+               query *q,
+               int col,
+               const char *where,
+               const char *colname,
+               const pkmap *m,
+               const char *target,
+               bool required,
+               size_t *idx)
 {
     long long v;
     const pk *p;
@@ -713,15 +721,13 @@ static int ref(ld *L, query *q, int col, const char *where, const char *colname,
     }
     if (v == 0 && !required)
         return 0;
-    return crtk__fail(L->err, CRTK_EINVALID, "%s: %s %lld is not in %s", where, colname, v,
-                      target);
+    return crtk__fail(L->err, CRTK_EINVALID, "%s: %s %lld is not in %s", where, colname, v, target);
 }
 
 static int load_edits(ld *L, maps *M)
 {
-    static const char *const want[] = {"EditTag",     "EditName",   "AgencyPKey",
-                                       "MessagePKey", "Description", "EditLogic",
-                                       "AdminNotes",  "LastModDate"};
+    static const char *const want[] = {"EditTag",     "EditName",  "AgencyPKey", "MessagePKey",
+                                       "Description", "EditLogic", "AdminNotes", "LastModDate"};
     crtk_editdb *db = L->db;
     size_t cap = 0, idx;
     query q;
@@ -731,7 +737,8 @@ static int load_edits(ld *L, maps *M)
     char where[128];
 
     if (!table_exists(L, "EE_Edits"))
-        return crtk__fail(L->err, CRTK_EINVALID, "not an EDITS metafile: table EE_Edits is missing");
+        return crtk__fail(L->err, CRTK_EINVALID,
+                          "not an EDITS metafile: table EE_Edits is missing");
     rc = q_open(L, &q, "EE_Edits", want, 8);
     while (rc >= 0 && (rc = q_step(L, &q)) > 0) {
         crtk_editdb_edit e;
@@ -746,8 +753,8 @@ static int load_edits(ld *L, maps *M)
         if (rc >= 0)
             rc = cell_text(L, q.st, q.col[1], where, "EditName", false, &e.name);
         if (rc >= 0) {
-            rc = ref(L, &q, q.col[2], where, "AgencyPKey", &M->agencies, "EE_Agencies", false,
-                     &idx);
+            rc =
+                ref(L, &q, q.col[2], where, "AgencyPKey", &M->agencies, "EE_Agencies", false, &idx);
             if (rc >= 0)
                 e.agency = strdup(rc > 0 ? db->agencies[idx].code : "");
             if (rc >= 0 && !e.agency)
@@ -902,9 +909,8 @@ static int load_pivot(ld *L, maps *M, enum pivot_kind kind)
             size_t cap = e->nmessages; /* exact-size growth is fine for a handful */
             rc = ref(L, &q, q.col[1], where, "MessagePKey", &M->messages, "EE_Messages", true,
                      &oidx);
-            if (rc >= 0 &&
-                crtk__editdb_grow((void **)&e->messages, &cap, e->nmessages,
-                                  sizeof *e->messages) < 0)
+            if (rc >= 0 && crtk__editdb_grow((void **)&e->messages, &cap, e->nmessages,
+                                             sizeof *e->messages) < 0)
                 rc = crtk__fail(L->err, CRTK_ENOMEM, "out of memory");
             if (rc >= 0)
                 e->messages[e->nmessages++] = db->messages[oidx].number;
@@ -912,10 +918,10 @@ static int load_pivot(ld *L, maps *M, enum pivot_kind kind)
         }
         case PV_TABLES: {
             size_t cap = e->ntables;
-            rc = ref(L, &q, q.col[1], where, "LookupTablePKey", &M->tables, "EE_LookupTables",
-                     true, &oidx);
-            if (rc >= 0 && crtk__editdb_push_str(&e->tables, &e->ntables, &cap,
-                                                 db->tables[oidx].name) < 0)
+            rc = ref(L, &q, q.col[1], where, "LookupTablePKey", &M->tables, "EE_LookupTables", true,
+                     &oidx);
+            if (rc >= 0 &&
+                crtk__editdb_push_str(&e->tables, &e->ntables, &cap, db->tables[oidx].name) < 0)
                 rc = crtk__fail(L->err, CRTK_ENOMEM, "out of memory");
             break;
         }
@@ -1086,8 +1092,8 @@ int crtk_editdb_load_smf_mem(crtk_editdb **out, const void *bytes, size_t len, c
     crtk_error_clear(err);
     crtk__error_source(err, "<memory>");
     if (len > (size_t)EDITDB_MAX_FILE)
-        return crtk__fail(err, CRTK_ELIMIT, "metafile is %zu bytes, more than the %ld allowed",
-                          len, (long)EDITDB_MAX_FILE);
+        return crtk__fail(err, CRTK_ELIMIT, "metafile is %zu bytes, more than the %ld allowed", len,
+                          (long)EDITDB_MAX_FILE);
     if (len < 100 || memcmp(bytes, sqlite_magic, sizeof sqlite_magic))
         return crtk__fail(err, CRTK_EPARSE, "not an SQLite database (EDITS50 metafile expected)");
     rc = sqlite3_open_v2(":memory:", &L.sq, SQLITE_OPEN_READWRITE, NULL);
@@ -1151,7 +1157,7 @@ typedef struct sv {
 
 static int sv_fail(sv *S, int src, const char *what)
 {
-    int code = (src & 0xff) == SQLITE_NOMEM ? CRTK_ENOMEM
+    int code = (src & 0xff) == SQLITE_NOMEM        ? CRTK_ENOMEM
                : (src & 0xff) == SQLITE_CONSTRAINT ? CRTK_EINVALID
                                                    : CRTK_EIO;
     return crtk__fail(S->err, code, "%s: %s", what, sqlite3_errmsg(S->sq));

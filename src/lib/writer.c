@@ -188,6 +188,19 @@ static int remap(crtk_writer *w, const crtk_record *rec, const crtk_record **out
             if ((rc = map_value(w, rec, s, t)) < 0)
                 return rc;
     }
+    /* The record type and version the output declares are the target's. */
+    {
+        const crtk_item *rt = crtk_layout_find(w->opts.layout, "recordType");
+        const crtk_item *ver = crtk_layout_find(w->opts.layout, "naaccrRecordVersion");
+        char v[16];
+        if (rt && rt->level == CRTK_LEVEL_ROOT && crtk_record_get(w->scratch, rt, 0, NULL) &&
+            crtk_record_set(w->scratch, rt, 0, &w->record_type, 1) < 0)
+            return crtk__wfail(w, CRTK_ENOMEM, NULL, "out of memory");
+        snprintf(v, sizeof v, "%d", crtk_layout_version(w->opts.layout));
+        if (ver && ver->level == CRTK_LEVEL_ROOT && crtk_record_get(w->scratch, ver, 0, NULL) &&
+            crtk_record_set(w->scratch, ver, 0, v, strlen(v)) < 0)
+            return crtk__wfail(w, CRTK_ENOMEM, NULL, "out of memory");
+    }
     for (lv = 0; lv < CRTK_LEVELS; lv++) {
         int tt, tmax = lv == CRTK_LEVEL_TUMOR ? nt : 1;
         for (tt = 0; tt < tmax; tt++) {

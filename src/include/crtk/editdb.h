@@ -45,26 +45,26 @@ typedef struct crtk_editdb_table crtk_editdb_table;
  *         CRTK_EINVALID (dangling reference, NULL logic, duplicate tag ...), CRTK_ELIMIT,
  *         CRTK_ENOMEM.
  */
-CRTK_API CRTK_NODISCARD int crtk_editdb_load_smf(crtk_editdb **out, const char *path,
-                                                 crtk_error *err);
+CRTK_API CRTK_NODISCARD int
+crtk_editdb_load_smf(crtk_editdb **out, const char *path, crtk_error *err);
 
 /** Same as crtk_editdb_load_smf() from bytes in memory (copied; source "<memory>"). */
-CRTK_API CRTK_NODISCARD int crtk_editdb_load_smf_mem(crtk_editdb **out, const void *bytes,
-                                                     size_t len, crtk_error *err);
+CRTK_API CRTK_NODISCARD int
+crtk_editdb_load_smf_mem(crtk_editdb **out, const void *bytes, size_t len, crtk_error *err);
 
 /**
  * Write @p db as an EDITS50 metafile. Atomic: the database is written to a temporary file
  * (mode 0600) in the folder of @p path and renamed over it; nothing is left on failure.
  */
-CRTK_API CRTK_NODISCARD int crtk_editdb_save_smf(const crtk_editdb *db, const char *path,
-                                                 crtk_error *err);
+CRTK_API CRTK_NODISCARD int
+crtk_editdb_save_smf(const crtk_editdb *db, const char *path, crtk_error *err);
 
 /**
  * Load a folder in the text format (docs/edits-format.md). Errors give the file and line
  * (err->source, err->line), e.g. `edits/N0123.edit:4: unknown key "feilds"`.
  */
-CRTK_API CRTK_NODISCARD int crtk_editdb_load_dir(crtk_editdb **out, const char *dir,
-                                                 crtk_error *err);
+CRTK_API CRTK_NODISCARD int
+crtk_editdb_load_dir(crtk_editdb **out, const char *dir, crtk_error *err);
 
 /**
  * Write @p db as a folder in the text format, creating @p dir and its subfolders if needed.
@@ -72,8 +72,8 @@ CRTK_API CRTK_NODISCARD int crtk_editdb_load_dir(crtk_editdb **out, const char *
  * set and table files of the folder that are not part of @p db are removed. Output is
  * deterministic: the same model always gives the same bytes.
  */
-CRTK_API CRTK_NODISCARD int crtk_editdb_save_dir(const crtk_editdb *db, const char *dir,
-                                                 crtk_error *err);
+CRTK_API CRTK_NODISCARD int
+crtk_editdb_save_dir(const crtk_editdb *db, const char *dir, crtk_error *err);
 
 /** Free a model. Accepts NULL. */
 CRTK_API void crtk_editdb_free(crtk_editdb *db);
@@ -91,8 +91,7 @@ CRTK_API size_t crtk_editdb_agency_count(const crtk_editdb *db);
 /** Agency @p i (NULL when out of range). */
 CRTK_API const crtk_editdb_agency *crtk_editdb_agency_at(const crtk_editdb *db, size_t i);
 /** Agency whose admin code is @p code (exact), NULL if none. */
-CRTK_API const crtk_editdb_agency *crtk_editdb_find_agency(const crtk_editdb *db,
-                                                           const char *code);
+CRTK_API const crtk_editdb_agency *crtk_editdb_find_agency(const crtk_editdb *db, const char *code);
 CRTK_API const char *crtk_editdb_agency_code(const crtk_editdb_agency *a);
 CRTK_API const char *crtk_editdb_agency_name(const crtk_editdb_agency *a);
 
@@ -117,8 +116,7 @@ CRTK_API const char *crtk_editdb_field_type(const crtk_editdb_field *f);
 
 CRTK_API size_t crtk_editdb_message_count(const crtk_editdb *db);
 CRTK_API const crtk_editdb_message *crtk_editdb_message_at(const crtk_editdb *db, size_t i);
-CRTK_API const crtk_editdb_message *crtk_editdb_find_message(const crtk_editdb *db,
-                                                             long number);
+CRTK_API const crtk_editdb_message *crtk_editdb_find_message(const crtk_editdb *db, long number);
 CRTK_API long crtk_editdb_message_number(const crtk_editdb_message *m);
 /** Message text; may hold %F1, %V1, %DC placeholders. */
 CRTK_API const char *crtk_editdb_message_text(const crtk_editdb_message *m);
@@ -174,8 +172,7 @@ CRTK_API const char *crtk_editdb_set_edit_at(const crtk_editdb_set *s, size_t i)
 CRTK_API size_t crtk_editdb_table_count(const crtk_editdb *db);
 CRTK_API const crtk_editdb_table *crtk_editdb_table_at(const crtk_editdb *db, size_t i);
 /** Table named @p name (case-insensitive, as SQLite names are), NULL if none. */
-CRTK_API const crtk_editdb_table *crtk_editdb_find_table(const crtk_editdb *db,
-                                                         const char *name);
+CRTK_API const crtk_editdb_table *crtk_editdb_find_table(const crtk_editdb *db, const char *name);
 CRTK_API const char *crtk_editdb_table_name(const crtk_editdb_table *t);
 CRTK_API const char *crtk_editdb_table_description(const crtk_editdb_table *t);
 /** Data columns (the PKey column is not one). Out of range: NULL. */
@@ -185,15 +182,13 @@ CRTK_API const char *crtk_editdb_table_column(const crtk_editdb_table *t, size_t
 CRTK_API long crtk_editdb_table_find_column(const crtk_editdb_table *t, const char *name);
 /** Rows in PKey order; cell text ("" for NULL). Out of range: NULL. */
 CRTK_API size_t crtk_editdb_table_row_count(const crtk_editdb_table *t);
-CRTK_API const char *crtk_editdb_table_cell(const crtk_editdb_table *t, size_t row,
-                                            size_t col);
+CRTK_API const char *crtk_editdb_table_cell(const crtk_editdb_table *t, size_t row, size_t col);
 /** Indexes (the lookup keys), sorted by name. A key column may be "PKey". */
 CRTK_API size_t crtk_editdb_table_index_count(const crtk_editdb_table *t);
 CRTK_API const char *crtk_editdb_table_index_name(const crtk_editdb_table *t, size_t i);
 CRTK_API bool crtk_editdb_table_index_unique(const crtk_editdb_table *t, size_t i);
 CRTK_API size_t crtk_editdb_table_index_column_count(const crtk_editdb_table *t, size_t i);
-CRTK_API const char *crtk_editdb_table_index_column(const crtk_editdb_table *t, size_t i,
-                                                    size_t j);
+CRTK_API const char *crtk_editdb_table_index_column(const crtk_editdb_table *t, size_t i, size_t j);
 
 #ifdef __cplusplus
 }

@@ -244,7 +244,8 @@ static void assert_same(const crtk_editdb *a, const crtk_editdb *b)
                 ck_assert_str_eq(crtk_editdb_table_cell(x, r, c), crtk_editdb_table_cell(y, r, c));
         ck_assert_uint_eq(crtk_editdb_table_index_count(x), crtk_editdb_table_index_count(y));
         for (size_t k = 0; k < crtk_editdb_table_index_count(x); k++) {
-            ck_assert_str_eq(crtk_editdb_table_index_name(x, k), crtk_editdb_table_index_name(y, k));
+            ck_assert_str_eq(crtk_editdb_table_index_name(x, k),
+                             crtk_editdb_table_index_name(y, k));
             ck_assert_int_eq(crtk_editdb_table_index_unique(x, k),
                              crtk_editdb_table_index_unique(y, k));
             ck_assert_uint_eq(crtk_editdb_table_index_column_count(x, k),
@@ -392,9 +393,17 @@ static void tree_equal(const char *a, const char *b, const char *rel)
 }
 
 static const char *const out_files[] = {
-    "metafile.txt",      "fields.txt",          "messages.txt",        "edits/N0050.edit",
-    "edits/N0100.edit",  "edits/N0200.edit",    "edits/A%2FB%20weird%20tag.edit",
-    "sets/SET_A.set",    "sets/SET_B.set",      "tables/SITE_LAT.csv", "tables/SITE_LAT.meta",
+    "metafile.txt",
+    "fields.txt",
+    "messages.txt",
+    "edits/N0050.edit",
+    "edits/N0100.edit",
+    "edits/N0200.edit",
+    "edits/A%2FB%20weird%20tag.edit",
+    "sets/SET_A.set",
+    "sets/SET_B.set",
+    "tables/SITE_LAT.csv",
+    "tables/SITE_LAT.meta",
 };
 
 START_TEST(test_roundtrip_smf_dir_smf_is_identical)
@@ -725,10 +734,18 @@ END_TEST
 START_TEST(test_awkward_texts_roundtrip)
 {
     static const char *const texts[] = {
-        "",        " ",         "a ",       "\"q\"",          "|",          "|crlf",
-        "x\n",     "\n",        "\n\n",     "a\n\nb",         "a\r\nb\r\n", "a\rb",
-        "\tx\t",   "a\x01z",    "#hash",    "[sect]",         "k: v",       "-",
-        "a\r\n\n", " \n \n ",   "\\n",      "\xc3\xa9t\xc3\xa9", "a\n  b\n", "\r\n",
+        "",           " ",
+        "a ",         "\"q\"",
+        "|",          "|crlf",
+        "x\n",        "\n",
+        "\n\n",       "a\n\nb",
+        "a\r\nb\r\n", "a\rb",
+        "\tx\t",      "a\x01z",
+        "#hash",      "[sect]",
+        "k: v",       "-",
+        "a\r\n\n",    " \n \n ",
+        "\\n",        "\xc3\xa9t\xc3\xa9",
+        "a\n  b\n",   "\r\n",
     };
     crtk_error err = CRTK_ERROR_INIT;
 
