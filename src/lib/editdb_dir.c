@@ -1311,7 +1311,7 @@ static int parse_edit_ctx(crtk_editdb_edit *e,
             if (rc < 0)
                 break;
             if (which == 3) {
-                long m;
+                long m = 0;
                 rc = parse_long(&r, val.s, "message number", &m);
                 if (rc >= 0 && m < 0)
                     rc = ferr(err, source, r.line, CRTK_EINVALID, "message number is negative");
@@ -1347,7 +1347,7 @@ static int parse_edit_ctx(crtk_editdb_edit *e,
                 break;
             }
             while ((rc = next_token(&r, &q, end, &tok)) > 0) {
-                long num;
+                long num = 0;
                 const crtk_editdb_field *fd = NULL;
                 rc = parse_long(&r, tok.s, "field number", &num);
                 if (rc < 0)
@@ -1391,7 +1391,7 @@ static int parse_edit_ctx(crtk_editdb_edit *e,
         } else if (!strcmp(key.s, "messages")) {
             const char *q = v, *end = v + vn;
             while ((rc = next_token(&r, &q, end, &tok)) > 0) {
-                long m;
+                long m = 0;
                 rc = parse_long(&r, tok.s, "message number", &m);
                 if (rc >= 0 && m < 0)
                     rc = ferr(err, source, r.line, CRTK_EINVALID, "message number is negative");
@@ -1875,9 +1875,12 @@ static int fmt_set(const crtk_editdb_set *s, strbuf *b)
         return CRTK_ENOMEM;
     if (sb_adds(b, "edits:\n") < 0)
         return CRTK_ENOMEM;
-    for (size_t i = 0; i < s->nedits; i++)
-        if (put_inline(b, s->edits[i]) < 0 || sb_addc(b, '\n') < 0)
+    for (size_t i = 0; i < s->nedits; i++) {
+        const char *t = s->edits[i];
+        /* A raw line starting with '#' would read as a comment. */
+        if ((t[0] == '#' ? put_quoted(b, t) : put_inline(b, t)) < 0 || sb_addc(b, '\n') < 0)
             return CRTK_ENOMEM;
+    }
     return CRTK_OK;
 }
 

@@ -354,7 +354,7 @@ static int load_agencies(ld *L, maps *M)
     size_t cap = 0;
     query q;
     long rowno = 0;
-    long long key;
+    long long key = 0;
     int rc;
     char where[128];
 
@@ -392,7 +392,7 @@ static int load_fields(ld *L, maps *M)
     size_t cap = 0;
     query q;
     long rowno = 0;
-    long long key, v;
+    long long key = 0, v = 0;
     int rc;
     char where[128];
 
@@ -442,7 +442,7 @@ static int load_messages(ld *L, maps *M)
     size_t cap = 0;
     query q;
     long rowno = 0;
-    long long key, v;
+    long long key = 0, v = 0;
     int rc;
     char where[128];
 
@@ -614,7 +614,7 @@ static int load_tables(ld *L, maps *M)
     size_t cap = 0;
     query q;
     long rowno = 0;
-    long long key;
+    long long key = 0;
     int rc;
     char where[128];
 
@@ -660,7 +660,7 @@ static int load_sets(ld *L, maps *M)
     size_t cap = 0;
     query q;
     long rowno = 0;
-    long long key;
+    long long key = 0;
     int rc;
     char where[128];
 
@@ -732,7 +732,7 @@ static int load_edits(ld *L, maps *M)
     size_t cap = 0, idx;
     query q;
     long rowno = 0;
-    long long key;
+    long long key = 0;
     int rc;
     char where[128];
 
@@ -857,19 +857,9 @@ static int load_fields_pivot(ld *L, maps *M)
             rc = crtk__fail(L->err, CRTK_ENOMEM, "out of memory");
             goto out;
         }
-        for (size_t k = i; k < j; k++) {
-            const crtk_editdb_field *f = NULL;
-            for (size_t x = 0; x < db->nfields && !f; x++)
-                if (db->fields[x].number == v[k].number)
-                    f = &db->fields[x];
-            e->field_numbers[k - i] = v[k].number;
-            e->field_names[k - i] = strdup(f ? f->name : "");
-            e->nfields++;
-            if (!e->field_names[k - i]) {
-                rc = crtk__fail(L->err, CRTK_ENOMEM, "out of memory");
-                goto out;
-            }
-        }
+        /* Names are filled in by crtk__editdb_finish from the sorted fields. */
+        for (size_t k = i; k < j; k++)
+            e->field_numbers[e->nfields++] = v[k].number;
         i = j;
     }
 out:

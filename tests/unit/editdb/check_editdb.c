@@ -1,6 +1,9 @@
 /* check_editdb.c - metafile model: load an EDITS50 metafile built here with SQLite, check
  * every accessor, round-trip it through the text format and back (models compared field by
  * field, folders byte for byte), and check that broken inputs fail with file, line and item. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* nftw, mkdtemp */
+#endif
 #include "crtk/editdb.h"
 
 #include <check.h>
@@ -781,6 +784,36 @@ START_TEST(test_awkward_texts_roundtrip)
 }
 END_TEST
 
+/* Tags that need escaping in file names and set files survive the round trip. */
+START_TEST(test_odd_tags_roundtrip)
+{
+    crtk_editdb *a = NULL, *b = NULL;
+    crtk_error err = CRTK_ERROR_INIT;
+
+    exec_sql(path_in("t.smf"),
+             "CREATE TABLE EE_Edits (PKey INTEGER PRIMARY KEY, EditTag TEXT, EditLogic TEXT);"
+             "INSERT INTO EE_Edits VALUES (1, '#x', ''), (2, '.hidden', 'a'), (3, '%41', 'b'),"
+             " (4, ' sp ', 'c'), (5, '\"q', 'd'), (6, 'a:b', 'e');"
+             "CREATE TABLE EE_EditSets (PKey INTEGER PRIMARY KEY, EditSetTag TEXT);"
+             "INSERT INTO EE_EditSets VALUES (1, '..');"
+             "CREATE TABLE EE_EditSetEditsPivot (PKey INTEGER PRIMARY KEY, EditSetPKey INTEGER,"
+             " EditPKey INTEGER);"
+             "INSERT INTO EE_EditSetEditsPivot VALUES (1, 1, 1), (2, 1, 2), (3, 1, 3), (4, 1, 4),"
+             " (5, 1, 5), (6, 1, 6);");
+    ck_assert_int_eq(crtk_editdb_load_smf(&a, path_in("t.smf"), &err), CRTK_OK);
+    ck_assert_int_eq(crtk_editdb_save_dir(a, path_in("t"), &err), CRTK_OK);
+    ck_assert_int_eq(access(path_in("t/edits/%2Ehidden.edit"), F_OK), 0);
+    ck_assert_int_eq(access(path_in("t/edits/%2541.edit"), F_OK), 0);
+    ck_assert_int_eq(access(path_in("t/sets/%2E..set"), F_OK), 0);
+    ck_assert_msg(crtk_editdb_load_dir(&b, path_in("t"), &err) == CRTK_OK, "%s:%ld: %s", err.source,
+                  err.line, err.message);
+    assert_same(a, b);
+    ck_assert_uint_eq(crtk_editdb_set_edit_count(crtk_editdb_set_at(b, 0)), 6);
+    crtk_editdb_free(a);
+    crtk_editdb_free(b);
+}
+END_TEST
+
 static Suite *editdb_suite(void)
 {
     Suite *s = suite_create("editdb");
@@ -812,6 +845,7 @@ static Suite *editdb_suite(void)
     tcase_add_test(tc, test_load_dir_tag_must_match_file);
     tcase_add_test(tc, test_load_dir_needs_metafile_txt);
     tcase_add_test(tc, test_awkward_texts_roundtrip);
+    tcase_add_test(tc, test_odd_tags_roundtrip);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
     return s;
