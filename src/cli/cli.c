@@ -143,3 +143,46 @@ void cli_progress_end(cli_progress *p)
     if (p->on && p->last_shown)
         fprintf(stderr, "\r\033[K");
 }
+
+int cli_reader_option(int c, const char *arg, cli_layout_opts *lo, crtk_reader_opts *ro)
+{
+    switch (c) {
+    case 'l':
+    case 'd':
+        return cli_add_layout(lo, c == 'd', arg) ? 1 : -1;
+    case 'V':
+        ro->naaccr_version = cli_version(arg);
+        if (!ro->naaccr_version) {
+            cli_error("--version: '%s' is not a NAACCR version (such as 18, 180, 25, 250)", arg);
+            return -1;
+        }
+        return 1;
+    case 'e':
+        ro->encoding = arg;
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static bool ends_with(const char *s, size_t n, const char *suffix)
+{
+    size_t k = strlen(suffix);
+    return n >= k && !memcmp(s + n - k, suffix, k);
+}
+
+crtk_format cli_output_format(const char *path, bool *gz)
+{
+    size_t n = strlen(path);
+
+    *gz = ends_with(path, n, ".gz");
+    if (*gz)
+        n -= 3;
+    if (ends_with(path, n, ".xml"))
+        return CRTK_FORMAT_XML;
+    if (ends_with(path, n, ".csv"))
+        return CRTK_FORMAT_CSV;
+    if (ends_with(path, n, ".txt") || ends_with(path, n, ".dat") || ends_with(path, n, ".flat"))
+        return CRTK_FORMAT_FLAT;
+    return CRTK_FORMAT_AUTO;
+}

@@ -39,6 +39,13 @@ int cli_exit_for(int status);
 bool cli_add_layout(cli_layout_opts *o, bool dictionary, const char *path);
 /* Create the registry and load the user's layout and dictionary files. */
 int cli_load_layouts(crtk_layouts **out, cli_layout_opts *o);
+/* The reading options every command shares: -l/--layout, -d/--dictionary, -V/--version,
+ * -e/--encoding (getopt codes 'l', 'd', 'V', 'e'). Returns 1 when c was one of them,
+ * 0 when not, -1 after printing an error. */
+int cli_reader_option(int c, const char *arg, cli_layout_opts *lo, crtk_reader_opts *ro);
+/* Output format from a file name (.xml .csv .txt .dat .flat, each optionally .gz);
+ * CRTK_FORMAT_AUTO when the name does not say. *gz tells whether it ends in .gz. */
+crtk_format cli_output_format(const char *path, bool *gz);
 /* Resolve a user's version argument ("18", "250") to a 3-digit version, 0 if invalid. */
 int cli_version(const char *s);
 /* Parse a record type argument. */

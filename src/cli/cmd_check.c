@@ -802,6 +802,11 @@ int cmd_check(int argc, char **argv)
     cx.jobs = 1;
     optind = 1;
     while ((c = getopt_long(argc, argv, "E:m:s:f:SH:j:WT:l:d:V:e:qh", longopts, NULL)) != -1) {
+        int shared = cli_reader_option(c, optarg, &lo, &ropts);
+        if (shared < 0)
+            return EXIT_TROUBLE;
+        if (shared)
+            continue;
         switch (c) {
         case 'E':
             dir = optarg;
@@ -846,21 +851,6 @@ int cmd_check(int argc, char **argv)
                 return EXIT_TROUBLE;
             }
             cx.today = optarg;
-            break;
-        case 'l':
-        case 'd':
-            if (!cli_add_layout(&lo, c == 'd', optarg))
-                return EXIT_TROUBLE;
-            break;
-        case 'V':
-            ropts.naaccr_version = cli_version(optarg);
-            if (!ropts.naaccr_version) {
-                cli_error("--version: '%s' is not a NAACCR version", optarg);
-                return EXIT_TROUBLE;
-            }
-            break;
-        case 'e':
-            ropts.encoding = optarg;
             break;
         case 'q':
             cx.quiet = true;

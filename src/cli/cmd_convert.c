@@ -42,26 +42,6 @@ static bool ends_with(const char *s, const char *suffix)
     return n >= k && !strcmp(s + n - k, suffix);
 }
 
-static crtk_format format_of(const char *path, bool *gz)
-{
-    char base[512];
-    size_t n;
-
-    snprintf(base, sizeof base, "%s", path);
-    *gz = ends_with(base, ".gz");
-    if (*gz) {
-        n = strlen(base);
-        base[n - 3] = '\0';
-    }
-    if (ends_with(base, ".xml"))
-        return CRTK_FORMAT_XML;
-    if (ends_with(base, ".csv"))
-        return CRTK_FORMAT_CSV;
-    if (ends_with(base, ".txt") || ends_with(base, ".dat") || ends_with(base, ".flat"))
-        return CRTK_FORMAT_FLAT;
-    return CRTK_FORMAT_AUTO;
-}
-
 typedef struct cctx {
     long shown, total;
     bool quiet;
@@ -211,11 +191,9 @@ int cmd_convert(int argc, char **argv)
             break;
         case 'l':
         case 'd':
-            if (!cli_add_layout(&lo, c == 'd', optarg))
-                return EXIT_TROUBLE;
-            break;
         case 'e':
-            ropts.encoding = optarg;
+            if (cli_reader_option(c, optarg, &lo, &ropts) < 0)
+                return EXIT_TROUBLE;
             break;
         case 'E':
             wopts.encoding = optarg;
@@ -251,7 +229,7 @@ int cmd_convert(int argc, char **argv)
     in = argv[optind];
     outp = argv[optind + 1];
     {
-        crtk_format f = format_of(outp, &gz);
+        crtk_format f = cli_output_format(outp, &gz);
         if (to == CRTK_FORMAT_AUTO)
             to = f;
         if (to == CRTK_FORMAT_AUTO) {

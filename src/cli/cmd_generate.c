@@ -99,23 +99,9 @@ int cmd_generate(int argc, char **argv)
     if (optind < argc)
         out = argv[optind];
     {
-        size_t n = strlen(out);
-        const char *b = out;
-        char tmp[512];
-        snprintf(tmp, sizeof tmp, "%s", b);
-        if (n > 3 && !strcmp(tmp + n - 3, ".gz")) {
-            wopts.gzip = true;
-            tmp[n - 3] = '\0';
-            n -= 3;
-        }
-        if (!wopts.format) {
-            if (n > 4 && !strcmp(tmp + n - 4, ".csv"))
-                wopts.format = CRTK_FORMAT_CSV;
-            else if (n > 4 && (!strcmp(tmp + n - 4, ".txt") || !strcmp(tmp + n - 4, ".dat")))
-                wopts.format = CRTK_FORMAT_FLAT;
-            else
-                wopts.format = CRTK_FORMAT_XML;
-        }
+        crtk_format f = cli_output_format(out, &wopts.gzip);
+        if (!wopts.format)
+            wopts.format = f ? f : CRTK_FORMAT_XML;
     }
     if (crtk_layouts_new(&ls, &err) < 0) {
         cli_print_error(&err);

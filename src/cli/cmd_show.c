@@ -81,6 +81,11 @@ int cmd_show(int argc, char **argv)
 
     optind = 1;
     while ((c = getopt_long(argc, argv, "p:i:t:l:d:V:e:h", longopts, NULL)) != -1) {
+        int shared = cli_reader_option(c, optarg, &lo, &opts);
+        if (shared < 0)
+            return EXIT_TROUBLE;
+        if (shared)
+            continue;
         switch (c) {
         case 'p':
             want = strtol(optarg, NULL, 10);
@@ -98,21 +103,6 @@ int cmd_show(int argc, char **argv)
                 cli_error("--tumor must be 1 or more");
                 return EXIT_TROUBLE;
             }
-            break;
-        case 'l':
-        case 'd':
-            if (!cli_add_layout(&lo, c == 'd', optarg))
-                return EXIT_TROUBLE;
-            break;
-        case 'V':
-            opts.naaccr_version = cli_version(optarg);
-            if (!opts.naaccr_version) {
-                cli_error("--version: '%s' is not a NAACCR version", optarg);
-                return EXIT_TROUBLE;
-            }
-            break;
-        case 'e':
-            opts.encoding = optarg;
             break;
         case 'h':
             usage_show(stdout);

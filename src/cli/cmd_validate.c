@@ -150,29 +150,18 @@ int cmd_validate(int argc, char **argv)
 
     optind = 1;
     while ((c = getopt_long(argc, argv, "l:d:V:t:e:sm:qh", longopts, NULL)) != -1) {
+        int shared = cli_reader_option(c, optarg, &lo, &opts);
+        if (shared < 0)
+            return EXIT_TROUBLE;
+        if (shared)
+            continue;
         switch (c) {
-        case 'l':
-        case 'd':
-            if (!cli_add_layout(&lo, c == 'd', optarg))
-                return EXIT_TROUBLE;
-            break;
-        case 'V':
-            opts.naaccr_version = cli_version(optarg);
-            if (!opts.naaccr_version) {
-                cli_error("--version: '%s' is not a NAACCR version (such as 18, 180, 25, 250)",
-                          optarg);
-                return EXIT_TROUBLE;
-            }
-            break;
         case 't':
             opts.record_type = cli_record_type(optarg);
             if (!opts.record_type) {
                 cli_error("--record-type must be A, M, C or I");
                 return EXIT_TROUBLE;
             }
-            break;
-        case 'e':
-            opts.encoding = optarg;
             break;
         case 's':
             v.strict = true;

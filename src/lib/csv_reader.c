@@ -118,22 +118,12 @@ static const char *field(const crow *r, int i, size_t *n)
     return r->data.s + r->off[i];
 }
 
-static bool all_blank(const char *v, size_t n)
-{
-    size_t i;
-
-    for (i = 0; i < n; i++)
-        if (v[i] != ' ')
-            return false;
-    return true;
-}
-
 /* A value: untrimmed, but all blanks = absent. */
 static const char *value(const crow *r, int col, size_t *n)
 {
     const char *v = field(r, col, n);
 
-    if (all_blank(v, *n))
+    if (crtk__all_blank(v, *n))
         *n = 0;
     return v;
 }
@@ -414,28 +404,12 @@ static int start(crtk_reader *rd)
     return CRTK_OK;
 }
 
-static bool same(const char *a, size_t an, const char *b, size_t bn)
+static void mismatch(crtk_reader *rd, const char *code, const char *what, const crow *r,
+                     const citem *ci, int tumor, const char *v, size_t n, const char *first,
+                     size_t fn, long first_line)
 {
-    return an == bn && (an == 0 || !memcmp(a, b, an));
-}
-
-static void mismatch(crtk_reader *rd,
-                     const char *code,
-                     const char *what,
-                     const crow *r,
-                     const citem *ci,
-                     int tumor,
-                     const char *v,
-                     size_t n,
-                     const char *first,
-                     size_t fn,
-                     long first_line)
-{
-    crtk__finding(rd, CRTK_SEV_ERROR, code, r->line, ci->col + 1, tumor, ci->it->id,
-                  "%s value differs among the %s: line %ld has \"%.*s\", the first line "
-                  "(%ld) has \"%.*s\"",
-                  ci->it->id, what, r->line, n > 60 ? 60 : (int)n, v, first_line,
-                  fn > 60 ? 60 : (int)fn, first);
+    crtk__report_mismatch(rd, code, what, r->line, ci->col + 1, tumor, ci->it->id, v, n, first, fn,
+                          first_line);
 }
 
 static int add_row(crtk_reader *rd, csvr *c, crtk_record *rec, const crow *r, bool first)
@@ -472,7 +446,7 @@ static int add_row(crtk_reader *rd, csvr *c, crtk_record *rec, const crow *r, bo
         } else if (rd->opts.report_level_mismatch) {
             size_t fn;
             const char *fv = value(&c->first, ci->col, &fn);
-            if (!same(v, n, fv, fn))
+            if (!crtk__same_value(v, n, fv, fn))
                 mismatch(rd, "root-value-mismatch", "file's rows (NaaccrData level)", r, ci, t + 1,
                          v, n, fv, fn, c->first_line);
         }
@@ -488,7 +462,7 @@ static int add_row(crtk_reader *rd, csvr *c, crtk_record *rec, const crow *r, bo
         } else if (rd->opts.report_level_mismatch) {
             size_t pn = 0;
             const char *pv = crtk_record_get(rec, ci->it, 0, &pn);
-            if (!same(v, n, pv, pv ? pn : 0))
+            if (!crtk__same_value(v, n, pv, pv ? pn : 0))
                 mismatch(rd, "patient-value-mismatch", "patient's tumors", r, ci, t + 1, v, n,
                          pv ? pv : "", pv ? pn : 0, crtk_record_line(rec, -1));
         }
@@ -565,7 +539,7 @@ static bool same_patient(const csvr *c, const crow *r)
     if (!c->id || !c->cur_id.len)
         return false;
     id = value(r, c->id->col, &n);
-    return n && same(id, n, c->cur_id.s, c->cur_id.len);
+    return n && crtk__same_value(id, n, c->cur_id.s, c->cur_id.len);
 }
 
 static int next(crtk_reader *rd, crtk_record *rec)

@@ -104,21 +104,6 @@ static inline const char *slice(const flat *f, const lview *l, size_t off, size_
     return l->s + a;
 }
 
-static bool all_blank(const char *v, size_t n)
-{
-    /* Most fields of a real record are blank: compare 32 bytes at a time. */
-    static const char blanks[] = "                                ";
-    size_t i;
-
-    for (; n >= 32; v += 32, n -= 32)
-        if (memcmp(v, blanks, 32))
-            return false;
-    for (i = 0; i < n; i++)
-        if (v[i] != ' ')
-            return false;
-    return true;
-}
-
 /* The value of an item in a line: trimmed when the item says so; all blank = absent. */
 static inline const char *value(const flat *f, const lview *l, const fitem *fi, size_t *n)
 {
@@ -126,7 +111,7 @@ static inline const char *value(const flat *f, const lview *l, const fitem *fi, 
 
     if (!*n)
         return v;
-    if (v[0] == ' ' && v[*n - 1] == ' ' && all_blank(v, *n)) {
+    if (v[0] == ' ' && v[*n - 1] == ' ' && crtk__all_blank(v, *n)) {
         *n = 0;
         return v;
     }
@@ -161,7 +146,7 @@ static int read_line(crtk_reader *rd, flat *f, lview *l)
         }
         if (n == 1 && s[0] == 0x1A)
             continue; /* DOS end-of-file mark */
-        if (l->lineno > f->first_lineno && all_blank(s, n)) {
+        if (l->lineno > f->first_lineno && crtk__all_blank(s, n)) {
             crtk__finding(rd, CRTK_SEV_WARNING, "empty-line", l->lineno, 0, 0, NULL,
                           "line %ld is empty; skipped", l->lineno);
             continue;
@@ -435,7 +420,7 @@ static void line_checks(crtk_reader *rd, flat *f, const lview *l, int tumor)
         if (f->gaps[g].reported || f->gaps[g].off >= chars)
             continue;
         x = slice(f, l, f->gaps[g].off, f->gaps[g].len, &n);
-        if (all_blank(x, n))
+        if (crtk__all_blank(x, n))
             continue;
         f->gaps[g].reported = true;
         crtk__finding(rd, CRTK_SEV_WARNING, "unmapped-columns", l->lineno, (long)f->gaps[g].off + 1,
@@ -464,7 +449,7 @@ static void line_checks(crtk_reader *rd, flat *f, const lview *l, int tumor)
         size_t n, extra = chars - f->reclen;
         const char *x = slice(f, l, f->reclen, extra, &n);
         size_t a = 0, b = n;
-        if (all_blank(x, n)) {
+        if (crtk__all_blank(x, n)) {
             crtk__finding(rd, CRTK_SEV_WARNING, "line-too-long", l->lineno, (long)f->reclen + 1,
                           tumor, NULL,
                           "line is %zu characters; %s record type %c has %zu: columns %zu-%zu "
@@ -485,28 +470,12 @@ static void line_checks(crtk_reader *rd, flat *f, const lview *l, int tumor)
     }
 }
 
-static bool same(const char *a, size_t an, const char *b, size_t bn)
+static void mismatch(crtk_reader *rd, const char *code, const char *what, const lview *l,
+                     const fitem *fi, int tumor, const char *v, size_t n, const char *first,
+                     size_t fn, long first_line)
 {
-    return an == bn && (an == 0 || !memcmp(a, b, an));
-}
-
-static void mismatch(crtk_reader *rd,
-                     const char *code,
-                     const char *what,
-                     const lview *l,
-                     const fitem *fi,
-                     int tumor,
-                     const char *v,
-                     size_t n,
-                     const char *first,
-                     size_t fn,
-                     long first_line)
-{
-    crtk__finding(rd, CRTK_SEV_ERROR, code, l->lineno, (long)fi->off + 1, tumor, fi->it->id,
-                  "%s value differs among the %s: line %ld has \"%.*s\", the first line "
-                  "(%ld) has \"%.*s\"",
-                  fi->it->id, what, l->lineno, n > 60 ? 60 : (int)n, v, first_line,
-                  fn > 60 ? 60 : (int)fn, first);
+    crtk__report_mismatch(rd, code, what, l->lineno, (long)fi->off + 1, tumor, fi->it->id, v, n, first, fn,
+                          first_line);
 }
 
 /* Record type and version of a later line must match the first line's. */
@@ -564,7 +533,7 @@ static int add_line(crtk_reader *rd, flat *f, crtk_record *rec, const lview *l, 
             if (n)
                 crtk__check_value(rd, it->it, v, n, false, l->lineno, (long)it->off + 1, 0);
         } else if (rd->opts.report_level_mismatch && it->it != f->rt_item &&
-                   it->it != f->ver_item && !same(v, n, fv, f->root_len[i])) {
+                   it->it != f->ver_item && !crtk__same_value(v, n, fv, f->root_len[i])) {
             mismatch(rd, "root-value-mismatch", "file's lines (NaaccrData level)", l, it, t + 1, v,
                      n, fv, f->root_len[i], f->first_lineno);
         }
@@ -583,7 +552,7 @@ static int add_line(crtk_reader *rd, flat *f, crtk_record *rec, const lview *l, 
         } else if (rd->opts.report_level_mismatch) {
             size_t pn = 0;
             const char *pv = crtk_record_get(rec, it->it, 0, &pn);
-            if (!same(v, n, pv, pv ? pn : 0))
+            if (!crtk__same_value(v, n, pv, pv ? pn : 0))
                 mismatch(rd, "patient-value-mismatch", "patient's tumors", l, it, t + 1, v, n,
                          pv ? pv : "", pv ? pn : 0, crtk_record_line(rec, -1));
         }
@@ -632,7 +601,7 @@ static bool same_patient(const flat *f, const lview *l)
     if (!f->id || !f->cur_id.len)
         return false;
     id = value(f, l, f->id, &n);
-    return n && same(id, n, f->cur_id.s, f->cur_id.len);
+    return n && crtk__same_value(id, n, f->cur_id.s, f->cur_id.len);
 }
 
 static int next(crtk_reader *rd, crtk_record *rec)

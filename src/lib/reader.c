@@ -51,6 +51,32 @@ void crtk__finding(crtk_reader *rd, crtk_severity sev, const char *code, long li
     rd->opts.on_finding(rd->opts.finding_ctx, &f);
 }
 
+bool crtk__all_blank(const char *v, size_t n)
+{
+    /* Most fields of a real record are blank: compare 32 bytes at a time. */
+    static const char blanks[] = "                                ";
+    size_t i;
+
+    for (; n >= 32; v += 32, n -= 32)
+        if (memcmp(v, blanks, 32))
+            return false;
+    for (i = 0; i < n; i++)
+        if (v[i] != ' ')
+            return false;
+    return true;
+}
+
+void crtk__report_mismatch(crtk_reader *rd, const char *code, const char *what, long line,
+                           long column, int tumor, const char *item, const char *v, size_t n,
+                           const char *first, size_t fn, long first_line)
+{
+    crtk__finding(rd, CRTK_SEV_ERROR, code, line, column, tumor, item,
+                  "%s value differs among the %s: line %ld has \"%.*s\", the first line "
+                  "(%ld) has \"%.*s\"",
+                  item, what, line, n > 60 ? 60 : (int)n, v, first_line, fn > 60 ? 60 : (int)fn,
+                  first);
+}
+
 int crtk__rfail(crtk_reader *rd, int code, long line, long column, const char *item,
                 const char *fmt, ...)
 {

@@ -3,6 +3,7 @@
 #ifndef CRTK_READER_INTERNAL_H
 #define CRTK_READER_INTERNAL_H
 
+#include <string.h>
 #include "crtk/reader.h"
 #include "io_internal.h"
 #include "strbuf.h"
@@ -53,6 +54,22 @@ int crtk__rfail(crtk_reader *rd, int code, long line, long column, const char *i
  * reported, 0 when the value is fine. */
 int crtk__check_value(crtk_reader *rd, const crtk_item *it, const char *v, size_t len, bool xml,
                       long line, long column, int tumor);
+
+/* True when every byte of v is a blank (n == 0 too). */
+bool crtk__all_blank(const char *v, size_t n);
+
+/* Byte equality of two values. */
+static inline bool crtk__same_value(const char *a, size_t an, const char *b, size_t bn)
+{
+    return an == bn && (an == 0 || !memcmp(a, b, an));
+}
+
+/* Report a grouped patient's (or the file's) level value that differs from the first
+ * line's: "<item> value differs among the <what>: line L has "v", the first line (F) has
+ * "first"". Shared by the fixed-width and CSV readers. */
+void crtk__report_mismatch(crtk_reader *rd, const char *code, const char *what, long line,
+                           long column, int tumor, const char *item, const char *v, size_t n,
+                           const char *first, size_t fn, long first_line);
 
 /* Number of Unicode code points in valid UTF-8 (invalid bytes count one each). */
 size_t crtk__utf8_len(const char *s, size_t n);
