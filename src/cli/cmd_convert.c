@@ -95,6 +95,10 @@ static int target_layout(crtk_layouts *ls, crtk_format to, int version, const cl
         return CRTK_OK;
     }
     base = crtk_layouts_dictionary(ls, version);
+    if (!base && to == CRTK_FORMAT_CSV && crtk_layouts_flat(ls, version)) {
+        *out = crtk_layouts_flat(ls, version); /* NAACCR 12, 13: CSV of the flat layout's items */
+        return CRTK_OK;
+    }
     if (!base) {
         cli_error("NAACCR %d has no XML dictionary (dictionaries exist for 140 to 260)", version);
         return CRTK_EUNSUPPORTED;
