@@ -45,7 +45,8 @@ void usage_check(FILE *f)
             "  --today YYYYMMDD    the date edits take as today (reproducible runs)\n"
             "  --layout FILE, --dictionary FILE, --version V, --encoding E\n"
             "                      as for crtk validate\n"
-            "  --quiet             no progress on stderr\n");
+            "  --verbose           list every edit skipped for a field the file lacks\n"
+            "  --quiet             no progress or skipped-edit note on stderr\n");
 }
 
 enum fmt { FMT_TEXT, FMT_JSON, FMT_CSV };
@@ -160,7 +161,7 @@ typedef struct batch {
 
 typedef struct checkctx {
     enum fmt fmt;
-    bool detail, quiet, fail_warnings;
+    bool detail, quiet, fail_warnings, verbose;
     const char *today;
     const char *set;
     int jobs;
@@ -328,14 +329,25 @@ static int checker_index(checkctx *cx, const crtk_layout *l, crtk_error *err)
     if (!cx->fails[cx->nchk])
         return CRTK_ENOMEM;
     {
+        /* An edit whose fields the file's version does not have is expected (a set covers
+         * several versions): those are counted; any other compile error is listed. */
         crtk_checker *c = cx->checkers[cx->nchk];
-        int k;
+        int k, missing = 0;
         for (k = 0; k < crtk_checker_skipped_count(c); k++) {
             const crtk_error *e = crtk_checker_skipped_error(c, k);
+            if (!cx->verbose && strstr(e->message, "unknown field")) {
+                missing++;
+                continue;
+            }
             fprintf(stderr, "%s: edit %s skipped (%s): %s:%ld:%ld: %s\n", cli_prog,
                     crtk_checker_skipped_tag(c, k), crtk_layout_name(l), e->source, e->line,
                     e->column, e->message);
         }
+        if (missing && !cx->quiet)
+            fprintf(stderr,
+                    "%s: %d edits skipped: they use fields that %s does not have "
+                    "(--verbose lists them)\n",
+                    cli_prog, missing, crtk_layout_name(l));
     }
     return cx->nchk++;
 }
@@ -785,6 +797,7 @@ int cmd_check(int argc, char **argv)
         {"version", required_argument, NULL, 'V'},
         {"encoding", required_argument, NULL, 'e'},
         {"quiet", no_argument, NULL, 'q'},
+        {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     checkctx cx;
@@ -801,7 +814,7 @@ int cmd_check(int argc, char **argv)
     cx.detail = true;
     cx.jobs = 1;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "E:m:s:f:SH:j:WT:l:d:V:e:qh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "E:m:s:f:SH:j:WT:l:d:V:e:qvh", longopts, NULL)) != -1) {
         int shared = cli_reader_option(c, optarg, &lo, &ropts);
         if (shared < 0)
             return EXIT_TROUBLE;
@@ -854,6 +867,9 @@ int cmd_check(int argc, char **argv)
             break;
         case 'q':
             cx.quiet = true;
+            break;
+        case 'v':
+            cx.verbose = true;
             break;
         case 'h':
             usage_check(stdout);

@@ -290,8 +290,21 @@ static int prepare(const crtk_edit *e, crtk_edit_state *st)
         st->today_m = st->real_m;
         st->today_d = st->real_d;
     }
-    snprintf(st->today_str, sizeof st->today_str, "%04u%02u%02u", (unsigned)st->today_y % 10000u,
-             (unsigned)st->today_m % 100u, (unsigned)st->today_d % 100u);
+    {
+        /* Written digit by digit: this runs before every edit, snprintf is too slow here. */
+        unsigned y = (unsigned)st->today_y % 10000u, m = (unsigned)st->today_m % 100u,
+                 d = (unsigned)st->today_d % 100u;
+        char *t = st->today_str;
+        t[0] = (char)('0' + y / 1000);
+        t[1] = (char)('0' + y / 100 % 10);
+        t[2] = (char)('0' + y / 10 % 10);
+        t[3] = (char)('0' + y % 10);
+        t[4] = (char)('0' + m / 10);
+        t[5] = (char)('0' + m % 10);
+        t[6] = (char)('0' + d / 10);
+        t[7] = (char)('0' + d % 10);
+        t[8] = '\0';
+    }
     return CRTK_OK;
 }
 
