@@ -1,6 +1,7 @@
 /* cli.c - helpers shared by the crtk commands. */
 #include "cli.h"
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,4 +186,28 @@ crtk_format cli_output_format(const char *path, bool *gz)
     if (ends_with(path, n, ".txt") || ends_with(path, n, ".dat") || ends_with(path, n, ".flat"))
         return CRTK_FORMAT_FLAT;
     return CRTK_FORMAT_AUTO;
+}
+
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+    interrupted = sig;
+}
+
+void cli_catch_signals(void)
+{
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+}
+
+bool cli_interrupted(void)
+{
+    return interrupted != 0;
 }

@@ -62,7 +62,10 @@ void cli_progress_start(cli_progress *p, const char *label, const char *path, bo
 void cli_progress_update(cli_progress *p, long long bytes, long patients);
 void cli_progress_end(cli_progress *p);
 
-/* Read the first file (or NULL) with patients; used by show and edits eval --record. */
+/* SIGINT/SIGTERM/SIGHUP set a flag instead of killing the process, so a command can stop
+ * between patients and remove its temporary output (no partial file is ever left). */
+void cli_catch_signals(void);
+bool cli_interrupted(void);
 int cmd_layouts(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_convert(int argc, char **argv);

@@ -626,7 +626,7 @@ static void print_summary(checkctx *cx, FILE *out)
     fprintf(out, "  Edit set:            %s (%d edits run%s", cx->set ? cx->set : "(all edits)",
             cx->nchk ? nedits / cx->nchk : 0, skipped ? ", " : ")\n");
     if (skipped)
-        fprintf(out, "%d could not be compiled)\n", skipped);
+        fprintf(out, "%d skipped)\n", skipped);
     fprintf(out, "  Files read:          %ld\n", cx->files);
     fprintf(out, "  Patients read:       %ld\n", cx->patients);
     fprintf(out, "  Tumors read:         %ld\n", cx->tumors);

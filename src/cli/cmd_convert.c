@@ -297,7 +297,14 @@ int cmd_convert(int argc, char **argv)
         goto out;
     }
     cli_progress_start(&prog, "convert", in, cc.quiet);
+    cli_catch_signals();
     while ((rc = crtk_reader_next(rd, rec)) > 0) {
+        if (cli_interrupted()) {
+            cli_progress_end(&prog);
+            cli_error("interrupted: %s not written", outp);
+            status = EXIT_TROUBLE;
+            goto out;
+        }
         rc = crtk_writer_write(w, rec);
         if (rc < 0) {
             cli_progress_end(&prog);

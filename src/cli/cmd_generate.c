@@ -139,7 +139,13 @@ int cmd_generate(int argc, char **argv)
         status = EXIT_TROUBLE;
         goto done;
     }
+    cli_catch_signals();
     while ((rc = crtk_generator_next(g, rec)) > 0) {
+        if (cli_interrupted()) {
+            cli_error("interrupted: %s not written", out);
+            status = EXIT_TROUBLE;
+            goto done;
+        }
         if (crtk_writer_write(w, rec) < 0) {
             cli_print_error(crtk_writer_error(w));
             status = EXIT_TROUBLE;
