@@ -137,6 +137,7 @@ int crtk_generator_next(crtk_generator *g, crtk_record *rec)
     int ntum, t, rc, st, year0;
     char sex;
     bool dead;
+    const char *used[3];
     const crtk_item *sex_item;
 
     if (g->made >= g->opts.tumors)
@@ -195,6 +196,8 @@ int crtk_generator_next(crtk_generator *g, crtk_record *rec)
     dlc.y += pick(g, 2);
     if (dlc.y > g->opts.max_dx_year)
         dlc.y = g->opts.max_dx_year;
+    if (dlc.d > days_in(dlc.y, dlc.m))
+        dlc.d = days_in(dlc.y, dlc.m); /* 29 February of a leap year, a year on */
     if (cmp_date(dlc, dx[ntum - 1]) < 0)
         dlc = dx[ntum - 1];
     dead = pick(g, 100) < 20;
@@ -207,15 +210,22 @@ int crtk_generator_next(crtk_generator *g, crtk_record *rec)
         return rc;
     for (t = 0; t < ntum; t++) {
         const tcase *c;
-        int age, k, tries = 0;
+        int age, k, u, tries = 0;
+        bool clash;
         if ((rc = crtk_record_add_tumor(rec)) < 0)
             return rc;
+        /* A case of the patient's sex, at a site (3 characters) none of the patient's other
+         * tumors has: two tumors of one site would look like one tumor reported twice. */
         do {
             c = &cases[pick(g, (int)(sizeof cases / sizeof cases[0]))];
+            clash = c->sex && c->sex != sex;
+            for (u = 0; u < t && !clash; u++)
+                clash = !strncmp(used[u], c->site, 3);
             tries++;
-        } while (c->sex && c->sex != sex && tries < 50);
-        if (c->sex && c->sex != sex)
-            c = &cases[3];
+        } while (clash && tries < 200);
+        if (clash)
+            c = &cases[3 + t]; /* lung, colon, rectum: any sex, distinct sites */
+        used[t] = c->site;
         fmt_date(dx_s, dx[t]);
         age = dx[t].y - dob.y - ((dx[t].m < dob.m || (dx[t].m == dob.m && dx[t].d < dob.d)));
         snprintf(buf, sizeof buf, "%02d", ntum == 1 ? 0 : t + 1);
@@ -239,7 +249,14 @@ int crtk_generator_next(crtk_generator *g, crtk_record *rec)
         snprintf(buf, sizeof buf, "%03d", 1 + 2 * pick(g, 50));
         rc = rc ? rc : put(g, rec, "countyAtDx", t, buf);
         rc = rc ? rc : put(g, rec, "classOfCase", t, "10");
-        rc = rc ? rc : put(g, rec, "rxSummSurgPrimSite", t, "00");
+        /* Surgery of the primary site: item 1290 through 2022, item 1291 from 2023; the
+         * hematopoietic sites C420-C424 take code 98 (not applicable). */
+        if (dx[t].y < 2023)
+            rc = rc ? rc : put(g, rec, "rxSummSurgPrimSite", t,
+                               !strncmp(c->site, "C42", 3) ? "98" : "00");
+        else
+            rc = rc ? rc : put(g, rec, "rxSummSurgPrimSite2023", t,
+                               !strncmp(c->site, "C42", 3) ? "A980" : "A000");
         rc = rc ? rc : put(g, rec, "rxSummRadiation", t, "0");
         rc = rc ? rc : put(g, rec, "rxSummChemo", t, "00");
         rc = rc ? rc : put(g, rec, "rxSummHormone", t, "00");

@@ -183,8 +183,23 @@ static void load_cases(void)
 
 /* ---- running ---- */
 
+/* Edits that generated data fails because the generator (src/lib/generate.c) writes
+ * values the standard rejects; reported to the generator's owner. Their failures on
+ * generated data are counted and printed, not fatal. Empty this list once fixed. */
+static const char *const generator_known_issues[] = {NULL};
+
+static bool known_issue(const char *tag)
+{
+    for (int i = 0; generator_known_issues[i]; i++)
+        if (!strcmp(generator_known_issues[i], tag))
+            return true;
+    return false;
+}
+
 typedef struct hits {
     const char *tag; /* NULL: collect every failure */
+    bool skip_known; /* ignore generator_known_issues (counted in known) */
+    int known;
     int n;
     char message[512];
     int total;
@@ -198,6 +213,10 @@ static void on_fail(void *ctx, const crtk_record *rec, const crtk_check_failure 
     (void)rec;
     if (h->tag && strcmp(h->tag, f->tag))
         return;
+    if (h->skip_known && known_issue(f->tag)) {
+        h->known++;
+        return;
+    }
     if (!h->n)
         snprintf(h->message, sizeof h->message, "%s", f->message);
     h->n++;
@@ -348,7 +367,7 @@ static int run_case(crtk_checker *chk, crtk_check_state *st, crtk_record *rec,
         return -1;
     }
     if (c->expect_fail && c->message[0] && !strstr(h.message, c->message)) {
-        snprintf(why, cap, "message \"%s\" lacks \"%s\"", h.message, c->message);
+        snprintf(why, cap, "message \"%.200s\" lacks \"%.100s\"", h.message, c->message);
         return -1;
     }
     return 0;
@@ -453,12 +472,16 @@ static void generated_clean(unsigned long seed)
     go.seed = seed;
     ck_assert_int_eq(crtk_generator_new(&gen, l, &go, &err), CRTK_OK);
     memset(&h, 0, sizeof h);
+    h.skip_known = true;
     while (crtk_generator_next(gen, rec) == 1) {
         tumors += crtk_record_tumor_count(rec);
         ck_assert_int_eq(crtk_check_record(st, rec, on_fail, &h, NULL), CRTK_OK);
     }
     for (int i = 0; i < h.total && i < 20; i++)
         fprintf(stderr, "seed %lu: %s\n", seed, h.first[i]);
+    if (h.known)
+        fprintf(stderr, "seed %lu: %d failures of edits with known generator issues "
+                "(generator_known_issues)\n", seed, h.known);
     ck_assert_int_eq(tumors, 2000);
     ck_assert_msg(h.total == 0, "seed %lu: %d failures on generated data, first: %s", seed,
                   h.total, h.first[0]);
