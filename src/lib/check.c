@@ -31,6 +31,8 @@ typedef struct slot {
 
 typedef struct cedit {
     crtk_edit *edit;
+    int guard[8]; /* slots: a blank one means the edit passes without running */
+    int nguard;
     const crtk_editdb_edit *def;
     bool inter;
     size_t nfields;
@@ -259,6 +261,7 @@ static int compile_one(crtk_checker *c, const crtk_editdb_edit *def)
     o.fail_warnings = c->opts.fail_warnings;
     o.today = c->today;
     o.max_instructions = c->opts.max_instructions;
+    o.values_nul_free = 1; /* pad() turns any NUL byte of a value into a blank */
     c->compiling_inter = false;
     rc = crtk_edit_compile(&ce->edit, crtk_editdb_edit_tag(def), logic, strlen(logic), &o, &e);
     if (rc == CRTK_ENOMEM)
@@ -270,6 +273,7 @@ static int compile_one(crtk_checker *c, const crtk_editdb_edit *def)
         return add_skipped(c, crtk_editdb_edit_tag(def), &e);
     }
     ce->inter = c->compiling_inter;
+    ce->nguard = crtk_edit_blank_guard(ce->edit, ce->guard, 8);
     ce->nfields = crtk_edit_nfields(ce->edit);
     if (ce->nfields > nf) {
         /* The compiler listed the fields in order of reference: take its names. */
@@ -469,6 +473,11 @@ static void pad(char *dst, int width, const crtk_item *it, const char *v, size_t
         memset(dst + len, ' ', (size_t)width - len);
     }
     dst[width] = '\0';
+    if (len && memchr(v, '\0', len)) {
+        char *p;
+        while ((p = memchr(dst, '\0', (size_t)width)))
+            *p = ' ';
+    }
 }
 
 static const char *value(void *ctx, int sl)
@@ -551,10 +560,38 @@ static int report(crtk_check_state *s, int e, const crtk_edit_result *r, crtk_ch
     return CRTK_OK;
 }
 
+/* Is a slot's value blank for the current tumor? Decided from the record, without padding. */
+static bool slot_blank(crtk_check_state *s, int sl)
+{
+    const slot *d = &s->c->slots[sl];
+    const char *v;
+    size_t len = 0, i;
+    int t;
+
+    if (d->kind == SLOT_COUNT)
+        return false;
+    t = d->kind == SLOT_OTHER ? s->other : s->tumor;
+    if (t < 0 && d->item->level == CRTK_LEVEL_TUMOR)
+        return true;
+    v = crtk_record_get(s->rec, d->item, t < 0 ? 0 : t, &len);
+    if (len > (size_t)d->width)
+        len = (size_t)d->width;
+    for (i = 0; v && i < len; i++)
+        if (v[i] != ' ' && v[i] != '\0')
+            return false;
+    return true;
+}
+
 static int run_edit(crtk_check_state *s, int e, crtk_check_fn cb, void *ctx)
 {
+    const cedit *ce = &s->c->edits[e];
     crtk_edit_result r;
-    int rc = crtk_edit_run(s->c->edits[e].edit, s->es, value, s, &r);
+    int rc, g;
+
+    for (g = 0; g < ce->nguard; g++)
+        if (slot_blank(s, ce->guard[g]))
+            return CRTK_OK; /* the edit's own first statement would return PASS */
+    rc = crtk_edit_run(ce->edit, s->es, value, s, &r);
 
     if (rc < 0)
         return rc;

@@ -78,11 +78,13 @@ typedef struct crtk_edit_options {
     int fail_warnings;     /* SAVE_WARNING_TEXT / SET_WARNING act as errors */
     const char *today;     /* "YYYYMMDD" to fix DT_TODAY and future checks; NULL = real date */
     long max_instructions; /* per run; 0 = CRTK_EDIT_DEFAULT_INSTRUCTIONS */
+    int values_nul_free;   /* the value callback never returns a NUL within a field's width,
+                              so field loads need not look for one */
 } crtk_edit_options;
 
 #define CRTK_EDIT_OPTIONS_INIT                                        \
     {                                                                 \
-        1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, NULL, 0 \
+        1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, NULL, 0, 0 \
     }
 
 /** Outcome of one run. */
@@ -157,6 +159,13 @@ CRTK_API CRTK_NODISCARD int crtk_edit_compile(crtk_edit **out,
                                               size_t len,
                                               const crtk_edit_options *options,
                                               crtk_error *err);
+/**
+ * Fields that make the edit pass at once when any of them is blank (the edit opens with
+ * `if (EMPTY(#S"a") || EMPTY(#S"b")) return PASS;`). Writes up to @p max slots and returns
+ * their number, 0 when the edit has no such guard (or more than @p max fields in it). A
+ * caller that sees one of these fields blank may skip the run: the result is PASS.
+ */
+CRTK_API int crtk_edit_blank_guard(const crtk_edit *edit, int *slots, int max);
 /** Free a compiled edit. Accepts NULL. */
 CRTK_API void crtk_edit_free(crtk_edit *edit);
 

@@ -24,6 +24,8 @@ typedef struct gen {
     size_t ncalls, capcalls;
 } gen;
 
+static void find_guard(const ast *a, crtk_edit *e);
+
 static int oom(gen *g)
 {
     return crtk__fail(g->err, CRTK_ENOMEM, "out of memory");
@@ -505,6 +507,7 @@ int crtk__edits_compile_mode(crtk_edit **out,
     e->message_ctx = opt->message_ctx;
     e->default_message = opt->default_message;
     e->fail_warnings = opt->fail_warnings != 0;
+    e->values_nul_free = opt->values_nul_free != 0;
     e->max_instructions =
         opt->max_instructions > 0 ? opt->max_instructions : CRTK_EDIT_DEFAULT_INSTRUCTIONS;
     if (opt->today && !parse_today(opt->today, &e->today_y, &e->today_m, &e->today_d)) {
@@ -516,6 +519,8 @@ int crtk__edits_compile_mode(crtk_edit **out,
         rc = crtk__edits_resolve(&a, e, opt, err);
     if (rc == CRTK_OK)
         rc = crtk__edits_codegen(&a, e, err);
+    if (rc == CRTK_OK && !eval_mode)
+        find_guard(&a, e);
 out:
     crtk__edits_ast_free(&a);
     if (rc < 0) {
@@ -526,6 +531,59 @@ out:
         crtk_error_clear(err);
     *out = e;
     return CRTK_OK;
+}
+
+/* Collect the fields of `EMPTY(#S"a") || EMPTY(#S"b") ...`; false for anything else. */
+static bool guard_fields(const node *n, crtk_edit *e)
+{
+    if (n->kind == N_OR)
+        return guard_fields(n->a, e) && guard_fields(n->b, e);
+    if (n->kind != N_CALL || n->is_user || n->fn != B_EMPTY || n->nlist != 1 ||
+        n->list[0]->kind != N_FIELD || e->nguard == CRTK_EDIT_MAX_GUARD)
+        return false;
+    e->guard[e->nguard++] = n->list[0]->slot;
+    return true;
+}
+
+static bool returns_pass(const node *n)
+{
+    if (n->kind == N_BLOCK && n->nlist == 1)
+        n = n->list[0];
+    if (n->kind != N_RETURN || !n->a)
+        return false;
+    n = n->a;
+    return (n->kind == N_INT && n->ival == 1) ||
+           (n->kind == N_CONST && (n->ival == C_PASS || n->ival == C_TRUE));
+}
+
+/* Most edits open with `if (EMPTY(#S"x")) return PASS;`: record those fields so a caller
+ * that knows a field is blank can skip running the edit (the outcome is the same). */
+static void find_guard(const ast *a, crtk_edit *e)
+{
+    const node *root = a->root;
+    int i;
+
+    e->nguard = 0;
+    if (!root || root->kind != N_BLOCK)
+        return;
+    for (i = 0; i < root->nlist; i++) {
+        const node *st = root->list[i];
+        if (st->kind == N_DECL || st->kind == N_EMPTY || st->kind == N_FUNCDEF)
+            continue;
+        if (st->kind == N_IF && !st->c && returns_pass(st->b) && guard_fields(st->a, e))
+            return;
+        break;
+    }
+    e->nguard = 0;
+}
+
+int crtk_edit_blank_guard(const crtk_edit *edit, int *slots, int max)
+{
+    int i;
+
+    for (i = 0; i < edit->nguard && i < max; i++)
+        slots[i] = edit->guard[i];
+    return edit->nguard <= max ? edit->nguard : 0;
 }
 
 int crtk_edit_compile(crtk_edit **out,

@@ -298,8 +298,12 @@ typedef struct efield {
 
 typedef struct mask_prog mask_prog;
 
+#define CRTK_EDIT_MAX_GUARD 8
+
 struct crtk_edit {
     char *name;
+    int guard[CRTK_EDIT_MAX_GUARD]; /* field slots: the edit passes at once if one is blank */
+    int nguard;
     insn *code;
     long *lines;
     size_t ncode;
@@ -328,6 +332,7 @@ struct crtk_edit {
     bool eval_mode;
     int today_y, today_m, today_d; /* 0: real date */
     long max_instructions;
+    bool values_nul_free;
 };
 
 /* ---- VM ---------------------------------------------------------------------------------- */

@@ -410,9 +410,11 @@ int crtk__edits_exec(const crtk_edit *e,
                 v = blanks;
             sp->s = v;
             sp->n = (int32_t)in->k;
-            z = memchr(v, '\0', (size_t)in->k);
-            if (z)
-                sp->n = (int32_t)(z - v);
+            if (!e->values_nul_free || v == blanks) {
+                z = memchr(v, '\0', (size_t)in->k);
+                if (z)
+                    sp->n = (int32_t)(z - v);
+            }
             sp++;
             break;
         }
