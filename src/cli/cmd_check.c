@@ -897,6 +897,8 @@ int cmd_check(int argc, char **argv)
         return EXIT_TROUBLE;
     }
     cx.set = set;
+    /* Data-type checks are crtk validate's job; edits check the values themselves. */
+    ropts.validate_values = false;
     if (cli_load_layouts(&ls, &lo) < 0) {
         crtk_editdb_free(cx.db);
         return EXIT_TROUBLE;
