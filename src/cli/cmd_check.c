@@ -615,18 +615,19 @@ static void collect(checkctx *cx, row **edits_out, int *ne_out, row **fields_out
 static void print_summary(checkctx *cx, FILE *out)
 {
     row *er, *fr;
-    int ne, nf, i, nedits = 0, skipped = 0;
+    int ne, nf, i;
 
     collect(cx, &er, &ne, &fr, &nf);
-    for (i = 0; i < cx->nchk; i++) {
-        nedits += crtk_checker_edit_count(cx->checkers[i]);
-        skipped += crtk_checker_skipped_count(cx->checkers[i]);
-    }
     fprintf(out, "\nEDITS SUMMARY\n");
-    fprintf(out, "  Edit set:            %s (%d edits run%s", cx->set ? cx->set : "(all edits)",
-            cx->nchk ? nedits / cx->nchk : 0, skipped ? ", " : ")\n");
-    if (skipped)
-        fprintf(out, "%d skipped)\n", skipped);
+    fprintf(out, "  Edit set:            %s\n", cx->set ? cx->set : "(all edits)");
+    for (i = 0; i < cx->nchk; i++) {
+        int sk = crtk_checker_skipped_count(cx->checkers[i]);
+        fprintf(out, "  Edits run:           %d on %s", crtk_checker_edit_count(cx->checkers[i]),
+                crtk_layout_name(cx->layouts[i]));
+        if (sk)
+            fprintf(out, " (%d skipped)", sk);
+        fputc('\n', out);
+    }
     fprintf(out, "  Files read:          %ld\n", cx->files);
     fprintf(out, "  Patients read:       %ld\n", cx->patients);
     fprintf(out, "  Tumors read:         %ld\n", cx->tumors);
