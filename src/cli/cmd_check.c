@@ -26,27 +26,26 @@
 
 void usage_check(FILE *f)
 {
-    fprintf(f,
-            "usage: crtk check [OPTIONS] FILE...\n\n"
-            "Run an edit set on every tumor of NAACCR files (XML, fixed-width, CSV) and\n"
-            "report each failed edit: detail lines on stdout, then a summary (records and\n"
-            "tumors read, tumors with errors, each failing edit with its count, errors by\n"
-            "field). Exit status: 0 no edit failed, 1 an edit failed, 2 usage error or\n"
-            "unreadable input.\n\n"
-            "options:\n"
-            "  --edits DIR         edits in crtk's text format (default: the shipped edits)\n"
-            "  --metafile F.smf    an EDITS50 metafile instead\n"
-            "  --set TAG           the edit set to run (default: all)\n"
-            "  --format F          detail lines: text (default), json (JSON Lines), csv\n"
-            "  --summary-only      no detail lines\n"
-            "  --html FILE         also write a self-contained HTML report (mode 0600)\n"
-            "  -j, --jobs N        check on N threads (output identical to -j 1)\n"
-            "  --fail-warnings     SET_WARNING / SAVE_WARNING_TEXT count as failures\n"
-            "  --today YYYYMMDD    the date edits take as today (reproducible runs)\n"
-            "  --layout FILE, --dictionary FILE, --version V, --encoding E\n"
-            "                      as for crtk validate\n"
-            "  --verbose           list every edit skipped for a field the file lacks\n"
-            "  --quiet             no progress or skipped-edit note on stderr\n");
+    fprintf(f, "usage: crtk check [OPTIONS] FILE...\n\n"
+               "Run an edit set on every tumor of NAACCR files (XML, fixed-width, CSV) and\n"
+               "report each failed edit: detail lines on stdout, then a summary (records and\n"
+               "tumors read, tumors with errors, each failing edit with its count, errors by\n"
+               "field). Exit status: 0 no edit failed, 1 an edit failed, 2 usage error or\n"
+               "unreadable input.\n\n"
+               "options:\n"
+               "  --edits DIR         edits in crtk's text format (default: the shipped edits)\n"
+               "  --metafile F.smf    an EDITS50 metafile instead\n"
+               "  --set TAG           the edit set to run (default: all)\n"
+               "  --format F          detail lines: text (default), json (JSON Lines), csv\n"
+               "  --summary-only      no detail lines\n"
+               "  --html FILE         also write a self-contained HTML report (mode 0600)\n"
+               "  -j, --jobs N        check on N threads (output identical to -j 1)\n"
+               "  --fail-warnings     SET_WARNING / SAVE_WARNING_TEXT count as failures\n"
+               "  --today YYYYMMDD    the date edits take as today (reproducible runs)\n"
+               "  --layout FILE, --dictionary FILE, --version V, --encoding E\n"
+               "                      as for crtk validate\n"
+               "  --verbose           list every edit skipped for a field the file lacks\n"
+               "  --quiet             no progress or skipped-edit note on stderr\n");
 }
 
 enum fmt { FMT_TEXT, FMT_JSON, FMT_CSV };
@@ -464,8 +463,8 @@ static int drain(checkctx *cx, long upto)
     return rc;
 }
 
-static int check_file(checkctx *cx, const char *path, crtk_layouts *ls,
-                      const crtk_reader_opts *ropts)
+static int
+check_file(checkctx *cx, const char *path, crtk_layouts *ls, const crtk_reader_opts *ropts)
 {
     crtk_reader *rd = NULL;
     crtk_error err = CRTK_ERROR_INIT;
@@ -681,8 +680,9 @@ static void html_bars(FILE *f, const char *title, row *r, int n, bool items)
 
     fprintf(f, "<h2>");
     html_text(f, title);
-    fprintf(f, "</h2>\n<table class=\"bars\">\n<tr><th>%s</th><th>name</th><th>count</th>"
-               "<th></th></tr>\n",
+    fprintf(f,
+            "</h2>\n<table class=\"bars\">\n<tr><th>%s</th><th>name</th><th>count</th>"
+            "<th></th></tr>\n",
             items ? "item" : "edit");
     for (i = 0; i < n; i++) {
         fprintf(f, "<tr><td>");
@@ -692,8 +692,9 @@ static void html_bars(FILE *f, const char *title, row *r, int n, bool items)
             html_text(f, r[i].key);
         fprintf(f, "</td><td>");
         html_text(f, r[i].name);
-        fprintf(f, "</td><td class=\"n\">%ld</td><td><div class=\"bar\" style=\"width:%ldpx\">"
-                   "</div></td></tr>\n",
+        fprintf(f,
+                "</td><td class=\"n\">%ld</td><td><div class=\"bar\" style=\"width:%ldpx\">"
+                "</div></td></tr>\n",
                 r[i].count, max ? r[i].count * 300 / max : 0);
     }
     fprintf(f, "</table>\n");
@@ -724,12 +725,13 @@ static int write_html(checkctx *cx, const char *path)
                "<h1>crtk edits report</h1>\n<table>\n");
     fprintf(f, "<tr><th>Edit set</th><td>");
     html_text(f, cx->set ? cx->set : "(all edits)");
-    fprintf(f, "</td></tr>\n<tr><th>Files read</th><td>%ld</td></tr>\n"
-               "<tr><th>Patients read</th><td>%ld</td></tr>\n"
-               "<tr><th>Tumors read</th><td>%ld</td></tr>\n"
-               "<tr><th>Tumors with errors</th><td class=\"%s\">%ld</td></tr>\n"
-               "<tr><th>Errors</th><td class=\"%s\">%ld</td></tr>\n"
-               "<tr><th>Edits evaluated</th><td>%ld</td></tr>\n</table>\n",
+    fprintf(f,
+            "</td></tr>\n<tr><th>Files read</th><td>%ld</td></tr>\n"
+            "<tr><th>Patients read</th><td>%ld</td></tr>\n"
+            "<tr><th>Tumors read</th><td>%ld</td></tr>\n"
+            "<tr><th>Tumors with errors</th><td class=\"%s\">%ld</td></tr>\n"
+            "<tr><th>Errors</th><td class=\"%s\">%ld</td></tr>\n"
+            "<tr><th>Edits evaluated</th><td>%ld</td></tr>\n</table>\n",
             cx->files, cx->patients, cx->tumors, cx->tumors_err ? "bad" : "ok", cx->tumors_err,
             cx->errors ? "bad" : "ok", cx->errors, cx->runs);
     if (ne) {
@@ -783,24 +785,23 @@ static int load_edits(checkctx *cx, const char *dir, const char *smf)
 
 int cmd_check(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"edits", required_argument, NULL, 'E'},
-        {"metafile", required_argument, NULL, 'm'},
-        {"set", required_argument, NULL, 's'},
-        {"format", required_argument, NULL, 'f'},
-        {"summary-only", no_argument, NULL, 'S'},
-        {"html", required_argument, NULL, 'H'},
-        {"jobs", required_argument, NULL, 'j'},
-        {"fail-warnings", no_argument, NULL, 'W'},
-        {"today", required_argument, NULL, 'T'},
-        {"layout", required_argument, NULL, 'l'},
-        {"dictionary", required_argument, NULL, 'd'},
-        {"version", required_argument, NULL, 'V'},
-        {"encoding", required_argument, NULL, 'e'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"verbose", no_argument, NULL, 'v'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {{"edits", required_argument, NULL, 'E'},
+                                             {"metafile", required_argument, NULL, 'm'},
+                                             {"set", required_argument, NULL, 's'},
+                                             {"format", required_argument, NULL, 'f'},
+                                             {"summary-only", no_argument, NULL, 'S'},
+                                             {"html", required_argument, NULL, 'H'},
+                                             {"jobs", required_argument, NULL, 'j'},
+                                             {"fail-warnings", no_argument, NULL, 'W'},
+                                             {"today", required_argument, NULL, 'T'},
+                                             {"layout", required_argument, NULL, 'l'},
+                                             {"dictionary", required_argument, NULL, 'd'},
+                                             {"version", required_argument, NULL, 'V'},
+                                             {"encoding", required_argument, NULL, 'e'},
+                                             {"quiet", no_argument, NULL, 'q'},
+                                             {"verbose", no_argument, NULL, 'v'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
     checkctx cx;
     cli_layout_opts lo = {0};
     crtk_reader_opts ropts = CRTK_READER_OPTS_INIT;

@@ -9,31 +9,30 @@
 
 void usage_convert(FILE *f)
 {
-    fprintf(f,
-            "usage: crtk convert [OPTIONS] IN OUT\n\n"
-            "Convert a NAACCR file between XML, fixed-width and CSV, and between versions.\n"
-            "The output format comes from OUT's name (.xml, .csv, .txt or .dat = fixed-width;\n"
-            "a further .gz compresses) or --to. OUT is written to a temporary file renamed\n"
-            "into place when complete, readable by the owner only (0600) unless --mode.\n"
-            "A one-line summary goes to stderr.\n\n"
-            "options:\n"
-            "  --to xml|flat|csv     output format\n"
-            "  --version V           target NAACCR version (18, 180, 25, 250...); also the\n"
-            "                        input's version for CSV files that do not say\n"
-            "  --input-version V     the input's version only\n"
-            "  --record-type T       target record type A, M, C or I; items outside it are\n"
-            "                        dropped and counted\n"
-            "  --drop-unmappable     leave out (and count) items the target cannot hold\n"
-            "                        instead of failing\n"
-            "  --layout FILE         a fixed-width layout of your own (input or output)\n"
-            "  --dictionary FILE     a NAACCR user-defined dictionary (XML); repeatable\n"
-            "  --encoding E          fixed-width/CSV input: auto, utf-8, windows-1252, latin1\n"
-            "  --output-encoding E   fixed-width/CSV output: utf-8 (default), windows-1252,\n"
-            "                        latin1 (characters it cannot hold become ?, counted)\n"
-            "  --crlf                fixed-width/CSV lines end with CRLF\n"
-            "  --item-numbers        XML: write naaccrNum attributes\n"
-            "  --mode OCTAL          file mode of OUT (default 0600)\n"
-            "  --quiet               no summary or progress on stderr\n");
+    fprintf(f, "usage: crtk convert [OPTIONS] IN OUT\n\n"
+               "Convert a NAACCR file between XML, fixed-width and CSV, and between versions.\n"
+               "The output format comes from OUT's name (.xml, .csv, .txt or .dat = fixed-width;\n"
+               "a further .gz compresses) or --to. OUT is written to a temporary file renamed\n"
+               "into place when complete, readable by the owner only (0600) unless --mode.\n"
+               "A one-line summary goes to stderr.\n\n"
+               "options:\n"
+               "  --to xml|flat|csv     output format\n"
+               "  --version V           target NAACCR version (18, 180, 25, 250...); also the\n"
+               "                        input's version for CSV files that do not say\n"
+               "  --input-version V     the input's version only\n"
+               "  --record-type T       target record type A, M, C or I; items outside it are\n"
+               "                        dropped and counted\n"
+               "  --drop-unmappable     leave out (and count) items the target cannot hold\n"
+               "                        instead of failing\n"
+               "  --layout FILE         a fixed-width layout of your own (input or output)\n"
+               "  --dictionary FILE     a NAACCR user-defined dictionary (XML); repeatable\n"
+               "  --encoding E          fixed-width/CSV input: auto, utf-8, windows-1252, latin1\n"
+               "  --output-encoding E   fixed-width/CSV output: utf-8 (default), windows-1252,\n"
+               "                        latin1 (characters it cannot hold become ?, counted)\n"
+               "  --crlf                fixed-width/CSV lines end with CRLF\n"
+               "  --item-numbers        XML: write naaccrNum attributes\n"
+               "  --mode OCTAL          file mode of OUT (default 0600)\n"
+               "  --quiet               no summary or progress on stderr\n");
 }
 
 static bool ends_with(const char *s, const char *suffix)
@@ -59,14 +58,18 @@ static void on_finding(void *ctx, const crtk_finding *f)
     if (f->line)
         fprintf(stderr, "%ld:", f->line);
     fprintf(stderr, " %s%s%s%s\n", f->item && f->item[0] ? f->item : "",
-            f->item && f->item[0] ? ": " : "",
-            f->severity == CRTK_SEV_WARNING ? "warning: " : "", f->message);
+            f->item && f->item[0] ? ": " : "", f->severity == CRTK_SEV_WARNING ? "warning: " : "",
+            f->message);
 }
 
 /* The target layout: a fixed-width layout, or a dictionary (+ the version's default user
  * dictionary and the user's dictionaries) for XML and CSV. */
-static int target_layout(crtk_layouts *ls, crtk_format to, int version, const cli_layout_opts *lo,
-                         const crtk_layout *in_layout, const crtk_layout **out)
+static int target_layout(crtk_layouts *ls,
+                         crtk_format to,
+                         int version,
+                         const cli_layout_opts *lo,
+                         const crtk_layout *in_layout,
+                         const crtk_layout **out)
 {
     crtk_error err = CRTK_ERROR_INIT;
     const crtk_layout *users[18];
@@ -124,22 +127,21 @@ static int target_layout(crtk_layouts *ls, crtk_format to, int version, const cl
 
 int cmd_convert(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"to", required_argument, NULL, 'T'},
-        {"version", required_argument, NULL, 'V'},
-        {"input-version", required_argument, NULL, 'I'},
-        {"record-type", required_argument, NULL, 't'},
-        {"drop-unmappable", no_argument, NULL, 'D'},
-        {"layout", required_argument, NULL, 'l'},
-        {"dictionary", required_argument, NULL, 'd'},
-        {"encoding", required_argument, NULL, 'e'},
-        {"output-encoding", required_argument, NULL, 'E'},
-        {"crlf", no_argument, NULL, 'C'},
-        {"item-numbers", no_argument, NULL, 'N'},
-        {"mode", required_argument, NULL, 'M'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {{"to", required_argument, NULL, 'T'},
+                                             {"version", required_argument, NULL, 'V'},
+                                             {"input-version", required_argument, NULL, 'I'},
+                                             {"record-type", required_argument, NULL, 't'},
+                                             {"drop-unmappable", no_argument, NULL, 'D'},
+                                             {"layout", required_argument, NULL, 'l'},
+                                             {"dictionary", required_argument, NULL, 'd'},
+                                             {"encoding", required_argument, NULL, 'e'},
+                                             {"output-encoding", required_argument, NULL, 'E'},
+                                             {"crlf", no_argument, NULL, 'C'},
+                                             {"item-numbers", no_argument, NULL, 'N'},
+                                             {"mode", required_argument, NULL, 'M'},
+                                             {"quiet", no_argument, NULL, 'q'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
     cli_layout_opts lo = {0};
     crtk_reader_opts ropts = CRTK_READER_OPTS_INIT;
     crtk_writer_opts wopts = CRTK_WRITER_OPTS_INIT;
@@ -328,8 +330,9 @@ int cmd_convert(int argc, char **argv)
     }
     st = crtk_writer_stats_get(w);
     if (!cc.quiet) {
-        fprintf(stderr, "%s: %s -> %s (%s, %s, record type %c): %ld patients, %ld tumors, %ld "
-                        "items, %ld warnings",
+        fprintf(stderr,
+                "%s: %s -> %s (%s, %s, record type %c): %ld patients, %ld tumors, %ld "
+                "items, %ld warnings",
                 cli_prog, in, outp, crtk_format_name(to), crtk_layout_name(wopts.layout),
                 wopts.record_type, st->patients, st->tumors, st->items, cc.total);
         if (st->dropped_record_type)

@@ -162,9 +162,8 @@ int cmd_layouts(int argc, char **argv)
     printf("%-40s %-15s %7s %5s  %s\n", "layout", "kind", "version", "items", "description");
     for (i = 0; i < crtk_layouts_count(ls); i++) {
         const crtk_layout *l = crtk_layouts_at(ls, i);
-        printf("%-40s %-15s %7d %5d  %s\n", crtk_layout_name(l),
-               kind_name(crtk_layout_kind_of(l)), crtk_layout_version(l), crtk_layout_count(l),
-               crtk_layout_description(l));
+        printf("%-40s %-15s %7d %5d  %s\n", crtk_layout_name(l), kind_name(crtk_layout_kind_of(l)),
+               crtk_layout_version(l), crtk_layout_count(l), crtk_layout_description(l));
     }
     crtk_layouts_free(ls);
     return EXIT_OK;

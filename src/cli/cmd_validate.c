@@ -9,24 +9,23 @@
 
 void usage_validate(FILE *f)
 {
-    fprintf(f,
-            "usage: crtk validate [OPTIONS] FILE...\n\n"
-            "Check NAACCR files (XML, fixed-width or CSV; .gz read transparently; - is stdin)\n"
-            "against the NAACCR standard: the XML specification and the dictionaries a file\n"
-            "names, or a fixed-width file's layout. Every problem is printed on stdout as\n"
-            "  FILE:LINE: naaccrId: message\n"
-            "Exit status: 0 every file conforms, 1 a file does not, 2 usage error or a file\n"
-            "could not be read.\n\n"
-            "options:\n"
-            "  --layout FILE        read fixed-width files with this crtk layout (a state's)\n"
-            "  --dictionary FILE    a NAACCR user-defined dictionary (XML); repeatable\n"
-            "  --version V          NAACCR version when the file does not say (CSV)\n"
-            "  --record-type T      record type (A, M, C, I) of a CSV file without one\n"
-            "  --encoding E         fixed-width/CSV input: auto (default), utf-8,\n"
-            "                       windows-1252, latin1\n"
-            "  --strict             warnings (such as short fixed-width lines) fail too\n"
-            "  --max-problems N     print at most N problems per file (all are counted)\n"
-            "  --quiet              no summary line or progress on stderr\n");
+    fprintf(f, "usage: crtk validate [OPTIONS] FILE...\n\n"
+               "Check NAACCR files (XML, fixed-width or CSV; .gz read transparently; - is stdin)\n"
+               "against the NAACCR standard: the XML specification and the dictionaries a file\n"
+               "names, or a fixed-width file's layout. Every problem is printed on stdout as\n"
+               "  FILE:LINE: naaccrId: message\n"
+               "Exit status: 0 every file conforms, 1 a file does not, 2 usage error or a file\n"
+               "could not be read.\n\n"
+               "options:\n"
+               "  --layout FILE        read fixed-width files with this crtk layout (a state's)\n"
+               "  --dictionary FILE    a NAACCR user-defined dictionary (XML); repeatable\n"
+               "  --version V          NAACCR version when the file does not say (CSV)\n"
+               "  --record-type T      record type (A, M, C, I) of a CSV file without one\n"
+               "  --encoding E         fixed-width/CSV input: auto (default), utf-8,\n"
+               "                       windows-1252, latin1\n"
+               "  --strict             warnings (such as short fixed-width lines) fail too\n"
+               "  --max-problems N     print at most N problems per file (all are counted)\n"
+               "  --quiet              no summary line or progress on stderr\n");
 }
 
 typedef struct vctx {
@@ -52,8 +51,8 @@ static void on_finding(void *ctx, const crtk_finding *f)
     printf("%s\n", f->message);
 }
 
-static int validate_one(const char *path, crtk_layouts *ls, const crtk_reader_opts *base,
-                        vctx *v, bool quiet)
+static int
+validate_one(const char *path, crtk_layouts *ls, const crtk_reader_opts *base, vctx *v, bool quiet)
 {
     crtk_reader_opts opts = *base;
     crtk_reader *rd = NULL;

@@ -300,8 +300,11 @@ static int compile_one(crtk_checker *c, const crtk_editdb_edit *def)
     return CRTK_OK;
 }
 
-int crtk_checker_new(crtk_checker **out, const crtk_editdb *db, const crtk_layout *layout,
-                     const crtk_check_opts *opts, crtk_error *err)
+int crtk_checker_new(crtk_checker **out,
+                     const crtk_editdb *db,
+                     const crtk_layout *layout,
+                     const crtk_check_opts *opts,
+                     crtk_error *err)
 {
     crtk_checker *c;
     const crtk_editdb_set *set = NULL;
@@ -348,8 +351,9 @@ int crtk_checker_new(crtk_checker **out, const crtk_editdb *db, const crtk_layou
         return crtk__fail(err, CRTK_ENOMEM, "out of memory");
     }
     for (i = 0; i < n && rc == CRTK_OK; i++) {
-        const crtk_editdb_edit *def = set ? crtk_editdb_find_edit(db, crtk_editdb_set_edit_at(set, i))
-                                          : crtk_editdb_edit_at(db, i);
+        const crtk_editdb_edit *def =
+            set ? crtk_editdb_find_edit(db, crtk_editdb_set_edit_at(set, i))
+                : crtk_editdb_edit_at(db, i);
         if (!def)
             continue;
         rc = compile_one(c, def);
@@ -511,8 +515,8 @@ static const char *value(void *ctx, int sl)
     return buf;
 }
 
-static int report(crtk_check_state *s, int e, const crtk_edit_result *r, crtk_check_fn cb,
-                  void *ctx)
+static int
+report(crtk_check_state *s, int e, const crtk_edit_result *r, crtk_check_fn cb, void *ctx)
 {
     const cedit *ce = &s->c->edits[e];
     crtk_check_failure f;
@@ -600,8 +604,8 @@ static int run_edit(crtk_check_state *s, int e, crtk_check_fn cb, void *ctx)
     return report(s, e, &r, cb, ctx);
 }
 
-int crtk_check_record(crtk_check_state *s, const crtk_record *rec, crtk_check_fn cb, void *ctx,
-                      long *edits_run)
+int crtk_check_record(
+    crtk_check_state *s, const crtk_record *rec, crtk_check_fn cb, void *ctx, long *edits_run)
 {
     const crtk_checker *c = s->c;
     int nt = crtk_record_tumor_count(rec), t, u, e, rc;

@@ -404,9 +404,17 @@ static int start(crtk_reader *rd)
     return CRTK_OK;
 }
 
-static void mismatch(crtk_reader *rd, const char *code, const char *what, const crow *r,
-                     const citem *ci, int tumor, const char *v, size_t n, const char *first,
-                     size_t fn, long first_line)
+static void mismatch(crtk_reader *rd,
+                     const char *code,
+                     const char *what,
+                     const crow *r,
+                     const citem *ci,
+                     int tumor,
+                     const char *v,
+                     size_t n,
+                     const char *first,
+                     size_t fn,
+                     long first_line)
 {
     crtk__report_mismatch(rd, code, what, r->line, ci->col + 1, tumor, ci->it->id, v, n, first, fn,
                           first_line);

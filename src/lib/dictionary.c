@@ -22,8 +22,13 @@ static int spec_minor(const char *s)
     return -1;
 }
 
-static int dfail(crtk_error *err, const char *name, long line, const char *item,
-                 const char *fmt, const char *a, const char *b)
+static int dfail(crtk_error *err,
+                 const char *name,
+                 long line,
+                 const char *item,
+                 const char *fmt,
+                 const char *a,
+                 const char *b)
 {
     crtk__error_source(err, name);
     return crtk__fail_at(err, CRTK_EINVALID, line, 0, item, fmt, a ? a : "", b ? b : "");
@@ -47,14 +52,13 @@ static bool parse_uint(const char *s, int lo, int hi, int *out)
     return true;
 }
 
-static int item_from_xml(crtk_layout *l, xmlNodePtr n, int minor, int version, const char *name,
-                         crtk_error *err)
+static int item_from_xml(
+    crtk_layout *l, xmlNodePtr n, int minor, int version, const char *name, crtk_error *err)
 {
     static const char *const allowed[] = {
-        "naaccrId",    "naaccrNum", "naaccrName", "length",           "startColumn",
-        "recordTypes", "parentXmlElement",        "dataType",         "padding",
-        "trim",        "allowUnlimitedText",      "sourceOfStandard", "regexValidation",
-        NULL};
+        "naaccrId",           "naaccrNum",        "naaccrName",      "length",  "startColumn",
+        "recordTypes",        "parentXmlElement", "dataType",        "padding", "trim",
+        "allowUnlimitedText", "sourceOfStandard", "regexValidation", NULL};
     xmlAttrPtr a;
     crtk_item *it = crtk__layout_add_item(l);
     char *v;
@@ -103,8 +107,8 @@ static int item_from_xml(crtk_layout *l, xmlNodePtr n, int minor, int version, c
         return rc;
     v = GET("length");
     if (!parse_uint(v, 1, 1000000, &it->length))
-        rc = dfail(err, name, line, id, "%s: length \"%s\" is missing or not a positive number",
-                   id, v);
+        rc = dfail(err, name, line, id, "%s: length \"%s\" is missing or not a positive number", id,
+                   v);
     xmlFree(v);
     if (rc)
         return rc;
@@ -134,8 +138,7 @@ static int item_from_xml(crtk_layout *l, xmlNodePtr n, int minor, int version, c
         for (i = 0; ok && i < k; i += 2)
             rt |= crtk_rectype_bit(v[i]);
         if (!ok)
-            rc = dfail(err, name, line, id, "%s: recordTypes \"%s\" must look like A,M,C,I", id,
-                       v);
+            rc = dfail(err, name, line, id, "%s: recordTypes \"%s\" must look like A,M,C,I", id, v);
         it->rectypes = rt;
     }
     xmlFree(v);
@@ -176,7 +179,8 @@ static int item_from_xml(crtk_layout *l, xmlNodePtr n, int minor, int version, c
                 break;
         if (p == 5 || (p == CRTK_PAD_NONE && minor < 6) ||
             (minor >= 7 && p != CRTK_PAD_NONE && p != CRTK_PAD_LEFT_ZERO))
-            rc = dfail(err, name, line, id, "%s: padding \"%s\" is not allowed by this "
+            rc = dfail(err, name, line, id,
+                       "%s: padding \"%s\" is not allowed by this "
                        "specification version",
                        id, v);
         it->padding = (crtk_padding)(p == 5 ? 0 : p);
@@ -201,8 +205,8 @@ static int item_from_xml(crtk_layout *l, xmlNodePtr n, int minor, int version, c
     if (v) {
         if (minor < 1 || minor > 5)
             rc = dfail(err, name, line, id,
-                       "%s: allowUnlimitedText is allowed only by specifications 1.1 to 1.5%s",
-                       id, "");
+                       "%s: allowUnlimitedText is allowed only by specifications 1.1 to 1.5%s", id,
+                       "");
         else if (!strcmp(v, "true"))
             it->unlimited = true;
         else if (strcmp(v, "false"))
@@ -226,8 +230,8 @@ static int item_from_xml(crtk_layout *l, xmlNodePtr n, int minor, int version, c
     return rc;
 }
 
-static int load_dictionary(crtk_layout *l, const char *name, const char *xml, size_t len,
-                           crtk_error *err)
+static int
+load_dictionary(crtk_layout *l, const char *name, const char *xml, size_t len, crtk_error *err)
 {
     xmlDocPtr doc;
     xmlNodePtr root, c, d;
@@ -254,8 +258,8 @@ static int load_dictionary(crtk_layout *l, const char *name, const char *xml, si
     if (!root || strcmp((const char *)root->name, "NaaccrDictionary") || !root->ns ||
         strcmp((const char *)root->ns->href, NAACCR_NS)) {
         xmlFreeDoc(doc);
-        return dfail(err, name, 0, NULL,
-                     "root element must be NaaccrDictionary in namespace %s%s", NAACCR_NS, "");
+        return dfail(err, name, 0, NULL, "root element must be NaaccrDictionary in namespace %s%s",
+                     NAACCR_NS, "");
     }
     for (a = root->properties; a; a = a->next) {
         const char *an = (const char *)a->name;
@@ -300,9 +304,8 @@ static int load_dictionary(crtk_layout *l, const char *name, const char *xml, si
         if (c->type != XML_ELEMENT_NODE)
             continue;
         if (!strcmp((const char *)c->name, "GroupedItemDefs")) {
-            rc = dfail(err, name, xmlGetLineNo(c),
-                       NULL, "a user-defined dictionary must not have GroupedItemDefs%s%s", "",
-                       "");
+            rc = dfail(err, name, xmlGetLineNo(c), NULL,
+                       "a user-defined dictionary must not have GroupedItemDefs%s%s", "", "");
             break;
         }
         if (strcmp((const char *)c->name, "ItemDefs")) {
@@ -314,8 +317,8 @@ static int load_dictionary(crtk_layout *l, const char *name, const char *xml, si
             if (d->type != XML_ELEMENT_NODE)
                 continue;
             if (strcmp((const char *)d->name, "ItemDef"))
-                rc = dfail(err, name, xmlGetLineNo(d), NULL,
-                           "unexpected element %s in ItemDefs%s", (const char *)d->name, "");
+                rc = dfail(err, name, xmlGetLineNo(d), NULL, "unexpected element %s in ItemDefs%s",
+                           (const char *)d->name, "");
             else
                 rc = item_from_xml(l, d, minor, l->version ? l->version : 250, name, err);
         }
@@ -327,8 +330,12 @@ static int load_dictionary(crtk_layout *l, const char *name, const char *xml, si
     return rc;
 }
 
-int crtk_layouts_add_dictionary_mem(crtk_layouts *ls, const char *name, const char *xml,
-                                    size_t len, const crtk_layout **out, crtk_error *err)
+int crtk_layouts_add_dictionary_mem(crtk_layouts *ls,
+                                    const char *name,
+                                    const char *xml,
+                                    size_t len,
+                                    const crtk_layout **out,
+                                    crtk_error *err)
 {
     crtk_layout *l = calloc(1, sizeof *l);
     int rc, i;
@@ -358,8 +365,7 @@ int crtk_layouts_add_dictionary_mem(crtk_layouts *ls, const char *name, const ch
             rc = crtk_layouts_combine(ls, base, (const crtk_layout *const *)&l, 1, &tmp, err);
     }
     if (!rc && crtk_layouts_by_uri(ls, l->uri))
-        rc = dfail(err, name, 0, NULL, "a dictionary with URI %s is already loaded%s", l->uri,
-                   "");
+        rc = dfail(err, name, 0, NULL, "a dictionary with URI %s is already loaded%s", l->uri, "");
     if (!rc && crtk__layouts_register(ls, l) < 0)
         rc = crtk__fail(err, CRTK_ENOMEM, "out of memory");
     if (rc) {
@@ -373,7 +379,9 @@ int crtk_layouts_add_dictionary_mem(crtk_layouts *ls, const char *name, const ch
     return CRTK_OK;
 }
 
-int crtk_layouts_add_dictionary(crtk_layouts *ls, const char *path, const crtk_layout **out,
+int crtk_layouts_add_dictionary(crtk_layouts *ls,
+                                const char *path,
+                                const crtk_layout **out,
                                 crtk_error *err)
 {
     char *buf;
@@ -410,8 +418,11 @@ static bool inside_default_field(const crtk_layout *def, int start, int len)
 
 #define UNAME(u) ((u)->file ? (u)->file : (u)->name)
 
-static int combine_check(crtk_layouts *ls, const crtk_layout *base,
-                         const crtk_layout *const *user, int n_user, crtk_error *err)
+static int combine_check(crtk_layouts *ls,
+                         const crtk_layout *base,
+                         const crtk_layout *const *user,
+                         int n_user,
+                         crtk_error *err)
 {
     const crtk_layout *def = crtk_layouts_default_user(ls, base->version);
     int u, i, v, k;
@@ -435,8 +446,7 @@ static int combine_check(crtk_layouts *ls, const crtk_layout *base,
                 break;
             if (b)
                 return dfail(err, UNAME(ul), 0, it->id,
-                             "%s is a base dictionary item and cannot be redefined%s", it->id,
-                             "");
+                             "%s is a base dictionary item and cannot be redefined%s", it->id, "");
             if (d) {
                 if (!same_def(it, d))
                     return dfail(err, UNAME(ul), 0, it->id,
@@ -446,8 +456,8 @@ static int combine_check(crtk_layouts *ls, const crtk_layout *base,
             }
             b = crtk_layout_find_num(base, it->num);
             if (b)
-                return dfail(err, UNAME(ul), 0, it->id,
-                             "%s uses item number of the base item %s", it->id, b->id);
+                return dfail(err, UNAME(ul), 0, it->id, "%s uses item number of the base item %s",
+                             it->id, b->id);
             if (minor >= 0 && minor < 3 && (it->num < 9500 || it->num > 99999))
                 return dfail(err, UNAME(ul), 0, it->id,
                              "%s: before specification 1.3 user item numbers must be "
@@ -467,18 +477,18 @@ static int combine_check(crtk_layouts *ls, const crtk_layout *base,
             for (v = 0; v < u; v++) {
                 const crtk_item *o = crtk_layout_find(user[v], it->id);
                 if (o && !same_def(o, it))
-                    return dfail(err, UNAME(ul), 0, it->id,
-                                 "%s is defined differently in %s", it->id, user[v]->name);
+                    return dfail(err, UNAME(ul), 0, it->id, "%s is defined differently in %s",
+                                 it->id, user[v]->name);
                 o = crtk_layout_find_num(user[v], it->num);
                 if (o && strcmp(o->id, it->id))
-                    return dfail(err, UNAME(ul), 0, it->id,
-                                 "%s uses the item number of %s", it->id, o->id);
+                    return dfail(err, UNAME(ul), 0, it->id, "%s uses the item number of %s", it->id,
+                                 o->id);
                 for (k = 0; !o && k < user[v]->n; k++) {
                     const crtk_item *x = &user[v]->items[k];
                     if (it->start && x->start && strcmp(x->id, it->id) &&
                         it->start < x->start + x->length && x->start < it->start + it->length)
-                        return dfail(err, UNAME(ul), 0, it->id,
-                                     "%s overlaps the columns of %s", it->id, x->id);
+                        return dfail(err, UNAME(ul), 0, it->id, "%s overlaps the columns of %s",
+                                     it->id, x->id);
                 }
             }
         }
@@ -486,8 +496,11 @@ static int combine_check(crtk_layouts *ls, const crtk_layout *base,
     return CRTK_OK;
 }
 
-int crtk_layouts_combine(crtk_layouts *ls, const crtk_layout *base,
-                         const crtk_layout *const *user, int n_user, const crtk_layout **out,
+int crtk_layouts_combine(crtk_layouts *ls,
+                         const crtk_layout *base,
+                         const crtk_layout *const *user,
+                         int n_user,
+                         const crtk_layout **out,
                          crtk_error *err)
 {
     crtk_layout *l;

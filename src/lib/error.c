@@ -53,8 +53,8 @@ int crtk__fail(crtk_error *err, int code, const char *fmt, ...)
     return code;
 }
 
-int crtk__fail_at(crtk_error *err, int code, long line, long column, const char *item,
-                  const char *fmt, ...)
+int crtk__fail_at(
+    crtk_error *err, int code, long line, long column, const char *item, const char *fmt, ...)
 {
     va_list ap;
 

@@ -9,8 +9,9 @@
 int crtk__fail(crtk_error *err, int code, const char *fmt, ...) CRTK_PRINTF(3, 4);
 
 /* Same, also setting position fields (line/column 0 = unknown, item may be NULL). */
-int crtk__fail_at(crtk_error *err, int code, long line, long column, const char *item,
-                  const char *fmt, ...) CRTK_PRINTF(6, 7);
+int crtk__fail_at(
+    crtk_error *err, int code, long line, long column, const char *item, const char *fmt, ...)
+    CRTK_PRINTF(6, 7);
 
 /* Copy a source name into err->source (truncating). */
 void crtk__error_source(crtk_error *err, const char *source);

@@ -470,12 +470,20 @@ static void line_checks(crtk_reader *rd, flat *f, const lview *l, int tumor)
     }
 }
 
-static void mismatch(crtk_reader *rd, const char *code, const char *what, const lview *l,
-                     const fitem *fi, int tumor, const char *v, size_t n, const char *first,
-                     size_t fn, long first_line)
+static void mismatch(crtk_reader *rd,
+                     const char *code,
+                     const char *what,
+                     const lview *l,
+                     const fitem *fi,
+                     int tumor,
+                     const char *v,
+                     size_t n,
+                     const char *first,
+                     size_t fn,
+                     long first_line)
 {
-    crtk__report_mismatch(rd, code, what, l->lineno, (long)fi->off + 1, tumor, fi->it->id, v, n, first, fn,
-                          first_line);
+    crtk__report_mismatch(rd, code, what, l->lineno, (long)fi->off + 1, tumor, fi->it->id, v, n,
+                          first, fn, first_line);
 }
 
 /* Record type and version of a later line must match the first line's. */

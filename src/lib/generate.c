@@ -11,8 +11,8 @@
 
 typedef struct tcase {
     const char *site, *hist, *beh;
-    char sex;       /* '1' male only, '2' female only, 0 any */
-    bool paired;    /* laterality 1 or 2, else 0 */
+    char sex;    /* '1' male only, '2' female only, 0 any */
+    bool paired; /* laterality 1 or 2, else 0 */
     const char *dxconf;
 } tcase;
 
@@ -28,13 +28,15 @@ static const tcase cases[] = {
     {"C509", "8500", "2", '2', true, "1"},  {"C718", "9440", "3", 0, false, "1"},
 };
 
-static const char *const last_names[] = {"Smith", "Johnson", "Garcia", "Nguyen", "Brown",
-                                         "Miller", "Davis", "Lopez", "Wilson", "Clark"};
-static const char *const first_names[] = {"Mary", "James", "Linda", "Robert", "Ana",
-                                          "David", "Susan", "Michael", "Rosa", "John"};
-static const char *const states[][3] = {
-    {"MO", "St. Louis", "63101"}, {"KS", "Topeka", "66603"}, {"IA", "Des Moines", "50309"},
-    {"NE", "Omaha", "68102"},     {"IL", "Springfield", "62701"}};
+static const char *const last_names[] = {"Smith",  "Johnson", "Garcia", "Nguyen", "Brown",
+                                         "Miller", "Davis",   "Lopez",  "Wilson", "Clark"};
+static const char *const first_names[] = {"Mary",  "James", "Linda",   "Robert", "Ana",
+                                          "David", "Susan", "Michael", "Rosa",   "John"};
+static const char *const states[][3] = {{"MO", "St. Louis", "63101"},
+                                        {"KS", "Topeka", "66603"},
+                                        {"IA", "Des Moines", "50309"},
+                                        {"NE", "Omaha", "68102"},
+                                        {"IL", "Springfield", "62701"}};
 static const char *const races[] = {"01", "01", "01", "02", "02", "03", "04", "05", "96"};
 
 struct crtk_generator {
@@ -60,8 +62,10 @@ static int pick(crtk_generator *g, int n)
     return (int)(rnd(g) % (unsigned long long)n);
 }
 
-int crtk_generator_new(crtk_generator **out, const crtk_layout *layout,
-                       const crtk_generate_opts *opts, crtk_error *err)
+int crtk_generator_new(crtk_generator **out,
+                       const crtk_layout *layout,
+                       const crtk_generate_opts *opts,
+                       crtk_error *err)
 {
     crtk_generator *g;
 
@@ -252,11 +256,13 @@ int crtk_generator_next(crtk_generator *g, crtk_record *rec)
         /* Surgery of the primary site: item 1290 through 2022, item 1291 from 2023; the
          * hematopoietic sites C420-C424 take code 98 (not applicable). */
         if (dx[t].y < 2023)
-            rc = rc ? rc : put(g, rec, "rxSummSurgPrimSite", t,
-                               !strncmp(c->site, "C42", 3) ? "98" : "00");
+            rc = rc ? rc
+                    : put(g, rec, "rxSummSurgPrimSite", t,
+                          !strncmp(c->site, "C42", 3) ? "98" : "00");
         else
-            rc = rc ? rc : put(g, rec, "rxSummSurgPrimSite2023", t,
-                               !strncmp(c->site, "C42", 3) ? "A980" : "A000");
+            rc = rc ? rc
+                    : put(g, rec, "rxSummSurgPrimSite2023", t,
+                          !strncmp(c->site, "C42", 3) ? "A980" : "A000");
         rc = rc ? rc : put(g, rec, "rxSummRadiation", t, "0");
         rc = rc ? rc : put(g, rec, "rxSummChemo", t, "00");
         rc = rc ? rc : put(g, rec, "rxSummHormone", t, "00");

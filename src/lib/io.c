@@ -50,8 +50,7 @@ int crtk__in_open(crtk__in *in, const char *path, crtk_error *err)
     return CRTK_OK;
 }
 
-int crtk__in_open_mem(crtk__in *in, const void *buf, size_t len, const char *name,
-                      crtk_error *err)
+int crtk__in_open_mem(crtk__in *in, const void *buf, size_t len, const char *name, crtk_error *err)
 {
     (void)err;
     in_init(in, name ? name : "<memory>");
@@ -197,8 +196,7 @@ static long fill(crtk__in *in, crtk_error *err)
     return got;
 }
 
-int crtk__in_peek(crtk__in *in, size_t n, const unsigned char **p, size_t *got,
-                  crtk_error *err)
+int crtk__in_peek(crtk__in *in, size_t n, const unsigned char **p, size_t *got, crtk_error *err)
 {
     while (in->end - in->pos < n && !in->eof) {
         long r = fill(in, err);
@@ -226,8 +224,7 @@ long crtk__in_read(crtk__in *in, void *dst, size_t n, crtk_error *err)
     return (long)n;
 }
 
-int crtk__in_getline(crtk__in *in, const char **line, size_t *len, int *term_out,
-                     crtk_error *err)
+int crtk__in_getline(crtk__in *in, const char **line, size_t *len, int *term_out, crtk_error *err)
 {
     size_t scanned = 0;
 
@@ -461,8 +458,7 @@ int crtk__out_close(crtk__out *o, crtk_error *err)
     if (rename(o->tmp_path, o->final_path) < 0) {
         if (err)
             err->sys_errno = errno;
-        return crtk__fail(err, CRTK_EIO, "cannot rename output into place: %s",
-                          strerror(errno));
+        return crtk__fail(err, CRTK_EIO, "cannot rename output into place: %s", strerror(errno));
     }
     o->closed = true;
     return CRTK_OK;

@@ -12,7 +12,7 @@
 #define CRTK_MAX_LINE (4u << 20) /* longest line a reader accepts: 4 MiB */
 
 typedef struct crtk__in {
-    int fd;                   /* -1 for memory input */
+    int fd; /* -1 for memory input */
     bool own_fd;
     const unsigned char *mem; /* memory input */
     size_t mem_len, mem_pos;
@@ -25,23 +25,20 @@ typedef struct crtk__in {
     size_t cap, pos, end;
     bool src_eof, eof;
     long long raw_consumed;
-    long line;                /* lines returned by getline */
+    long line; /* lines returned by getline */
     char name[256];
 } crtk__in;
 
 int crtk__in_open(crtk__in *in, const char *path, crtk_error *err);
-int crtk__in_open_mem(crtk__in *in, const void *buf, size_t len, const char *name,
-                      crtk_error *err);
+int crtk__in_open_mem(crtk__in *in, const void *buf, size_t len, const char *name, crtk_error *err);
 /* Look at up to n decoded bytes without consuming them; *got may be < n at end of input. */
-int crtk__in_peek(crtk__in *in, size_t n, const unsigned char **p, size_t *got,
-                  crtk_error *err);
+int crtk__in_peek(crtk__in *in, size_t n, const unsigned char **p, size_t *got, crtk_error *err);
 /* Read up to n decoded bytes; returns bytes read (0 = end) or a negative status. */
 long crtk__in_read(crtk__in *in, void *dst, size_t n, crtk_error *err);
 /* Next line without its terminator (LF, CRLF or CR). Returns 1, 0 at end, <0 on error.
  * *term_out (may be NULL) receives the terminator length (0 for a last line without one).
  * The line is borrowed until the next call. */
-int crtk__in_getline(crtk__in *in, const char **line, size_t *len, int *term_out,
-                     crtk_error *err);
+int crtk__in_getline(crtk__in *in, const char **line, size_t *len, int *term_out, crtk_error *err);
 void crtk__in_close(crtk__in *in);
 
 typedef struct crtk__out {

@@ -19,8 +19,7 @@
 
 static const char *const dtype_names[] = {"text",    "digits", "alpha",   "mixed",
                                           "numeric", "date",   "dateTime"};
-static const char *const pad_names[] = {"none", "rightBlank", "leftBlank", "rightZero",
-                                        "leftZero"};
+static const char *const pad_names[] = {"none", "rightBlank", "leftBlank", "rightZero", "leftZero"};
 static const char *const level_names[] = {"NaaccrData", "Patient", "Tumor"};
 
 const char *crtk_dtype_name(crtk_dtype t)
@@ -393,15 +392,20 @@ static bool next_field(const char **p, const char *end, const char **f, size_t *
     return true;
 }
 
-static int text_fail(crtk_error *err, const char *name, long line, const char *item,
-                     const char *fmt, const char *what, size_t wn)
+static int text_fail(crtk_error *err,
+                     const char *name,
+                     long line,
+                     const char *item,
+                     const char *fmt,
+                     const char *what,
+                     size_t wn)
 {
     crtk__error_source(err, name);
     return crtk__fail_at(err, CRTK_EINVALID, line, 0, item, fmt, (int)wn, what);
 }
 
-static int parse_layout_text(crtk_layout *l, const char *name, const char *text, size_t len,
-                             crtk_error *err)
+static int
+parse_layout_text(crtk_layout *l, const char *name, const char *text, size_t len, crtk_error *err)
 {
     const char *p = text, *end = text + len;
     long line = 0;
@@ -459,8 +463,8 @@ static int parse_layout_text(crtk_layout *l, const char *name, const char *text,
             } else if (fn == 8 && !strncmp(f, "@version", 8)) {
                 if (!parse_int(v, vn, 100, 999, &l->version))
                     return text_fail(err, name, line, NULL,
-                                     "@version must be a 3-digit NAACCR version, not \"%.*s\"",
-                                     v, vn);
+                                     "@version must be a 3-digit NAACCR version, not \"%.*s\"", v,
+                                     vn);
             } else if (fn == 14 && !strncmp(f, "@record-length", 14)) {
                 int rl;
                 if (vn < 3 || crtk__rt_index(v[0]) < 0 || v[1] != ' ' ||
@@ -493,9 +497,8 @@ static int parse_layout_text(crtk_layout *l, const char *name, const char *text,
                                      "length type padding trim level types flags name",
                                      k == 1 ? "1" : "too few", k == 1 ? 1 : 7);
             if (!parse_int(fields[0], lens[0], 1, 99999, &it->num))
-                return text_fail(err, name, line, NULL,
-                                 "item number must be 1-99999, not \"%.*s\"", fields[0],
-                                 lens[0]);
+                return text_fail(err, name, line, NULL, "item number must be 1-99999, not \"%.*s\"",
+                                 fields[0], lens[0]);
             if (!crtk__valid_naaccr_id(fields[1], lens[1]))
                 return text_fail(err, name, line, NULL,
                                  "naaccrId \"%.*s\" must be a lower-case letter then letters or "
@@ -539,7 +542,8 @@ static int parse_layout_text(crtk_layout *l, const char *name, const char *text,
             if (lens[9] == 9 && !strncmp(fields[9], "unlimited", 9))
                 it->unlimited = true;
             else if (!(lens[9] == 1 && fields[9][0] == '-'))
-                return text_fail(err, name, line, idbuf, "flags must be - or unlimited, not "
+                return text_fail(err, name, line, idbuf,
+                                 "flags must be - or unlimited, not "
                                  "\"%.*s\"",
                                  fields[9], lens[9]);
             while (q < le && (*q == ' ' || *q == '\t'))
@@ -558,8 +562,7 @@ static int parse_layout_text(crtk_layout *l, const char *name, const char *text,
     if (!l->version)
         return text_fail(err, name, 0, NULL, "missing @version line%.*s", "", 0);
     if (l->kind == CRTK_LAYOUT_FLAT && !l->reclen[0] && !l->reclen[3])
-        return text_fail(err, name, 0, NULL, "a flat layout needs @record-length lines%.*s", "",
-                         0);
+        return text_fail(err, name, 0, NULL, "a flat layout needs @record-length lines%.*s", "", 0);
     return CRTK_OK;
 }
 
@@ -575,8 +578,8 @@ int crtk__layout_check(const crtk_layout *l, const char *name, crtk_error *err)
         const crtk_item *o = crtk_layout_find(l, it->id);
         if (o != it) {
             crtk__error_source(err, name);
-            return crtk__fail_at(err, CRTK_EINVALID, 0, 0, it->id,
-                                 "naaccrId %s is defined twice", it->id);
+            return crtk__fail_at(err, CRTK_EINVALID, 0, 0, it->id, "naaccrId %s is defined twice",
+                                 it->id);
         }
         o = crtk_layout_find_num(l, it->num);
         if (o != it) {
@@ -635,8 +638,12 @@ int crtk__layouts_register(crtk_layouts *ls, crtk_layout *l)
     return CRTK_OK;
 }
 
-int crtk_layouts_add_text(crtk_layouts *ls, const char *name, const char *text, size_t len,
-                          const crtk_layout **out, crtk_error *err)
+int crtk_layouts_add_text(crtk_layouts *ls,
+                          const char *name,
+                          const char *text,
+                          size_t len,
+                          const crtk_layout **out,
+                          crtk_error *err)
 {
     crtk_layout *l = calloc(1, sizeof *l);
     int rc;
@@ -711,7 +718,9 @@ int crtk__read_file(const char *path, char **buf, size_t *len, crtk_error *err)
     return *buf ? CRTK_OK : crtk__fail(err, CRTK_ENOMEM, "out of memory");
 }
 
-int crtk_layouts_add_file(crtk_layouts *ls, const char *path, const crtk_layout **out,
+int crtk_layouts_add_file(crtk_layouts *ls,
+                          const char *path,
+                          const crtk_layout **out,
                           crtk_error *err)
 {
     char *buf;

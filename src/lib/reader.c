@@ -23,8 +23,15 @@ const char *crtk_format_name(crtk_format f)
     }
 }
 
-void crtk__finding(crtk_reader *rd, crtk_severity sev, const char *code, long line, long column,
-                   int tumor, const char *item, const char *fmt, ...)
+void crtk__finding(crtk_reader *rd,
+                   crtk_severity sev,
+                   const char *code,
+                   long line,
+                   long column,
+                   int tumor,
+                   const char *item,
+                   const char *fmt,
+                   ...)
 {
     char msg[512];
     va_list ap;
@@ -66,9 +73,18 @@ bool crtk__all_blank(const char *v, size_t n)
     return true;
 }
 
-void crtk__report_mismatch(crtk_reader *rd, const char *code, const char *what, long line,
-                           long column, int tumor, const char *item, const char *v, size_t n,
-                           const char *first, size_t fn, long first_line)
+void crtk__report_mismatch(crtk_reader *rd,
+                           const char *code,
+                           const char *what,
+                           long line,
+                           long column,
+                           int tumor,
+                           const char *item,
+                           const char *v,
+                           size_t n,
+                           const char *first,
+                           size_t fn,
+                           long first_line)
 {
     crtk__finding(rd, CRTK_SEV_ERROR, code, line, column, tumor, item,
                   "%s value differs among the %s: line %ld has \"%.*s\", the first line "
@@ -77,8 +93,8 @@ void crtk__report_mismatch(crtk_reader *rd, const char *code, const char *what, 
                   first);
 }
 
-int crtk__rfail(crtk_reader *rd, int code, long line, long column, const char *item,
-                const char *fmt, ...)
+int crtk__rfail(
+    crtk_reader *rd, int code, long line, long column, const char *item, const char *fmt, ...)
 {
     va_list ap;
 
@@ -117,8 +133,7 @@ static crtk_format sniff(const unsigned char *p, size_t n)
     return CRTK_FORMAT_FLAT;
 }
 
-static int start(crtk_reader *rd, crtk_layouts *ls, const crtk_reader_opts *opts,
-                 crtk_error *err)
+static int start(crtk_reader *rd, crtk_layouts *ls, const crtk_reader_opts *opts, crtk_error *err)
 {
     const unsigned char *p;
     size_t got;
@@ -163,8 +178,11 @@ static int start(crtk_reader *rd, crtk_layouts *ls, const crtk_reader_opts *opts
     return rc;
 }
 
-static int open_common(crtk_reader **out, crtk_reader *rd, crtk_layouts *ls,
-                       const crtk_reader_opts *opts, crtk_error *err)
+static int open_common(crtk_reader **out,
+                       crtk_reader *rd,
+                       crtk_layouts *ls,
+                       const crtk_reader_opts *opts,
+                       crtk_error *err)
 {
     int rc = start(rd, ls, opts, err);
 
@@ -176,8 +194,11 @@ static int open_common(crtk_reader **out, crtk_reader *rd, crtk_layouts *ls,
     return CRTK_OK;
 }
 
-int crtk_reader_open(crtk_reader **out, const char *path, crtk_layouts *ls,
-                     const crtk_reader_opts *opts, crtk_error *err)
+int crtk_reader_open(crtk_reader **out,
+                     const char *path,
+                     crtk_layouts *ls,
+                     const crtk_reader_opts *opts,
+                     crtk_error *err)
 {
     crtk_reader *rd;
     int rc;
@@ -197,8 +218,12 @@ int crtk_reader_open(crtk_reader **out, const char *path, crtk_layouts *ls,
     return open_common(out, rd, ls, opts, err);
 }
 
-int crtk_reader_open_mem(crtk_reader **out, const void *buf, size_t len, crtk_layouts *ls,
-                         const crtk_reader_opts *opts, crtk_error *err)
+int crtk_reader_open_mem(crtk_reader **out,
+                         const void *buf,
+                         size_t len,
+                         crtk_layouts *ls,
+                         const crtk_reader_opts *opts,
+                         crtk_error *err)
 {
     crtk_reader *rd;
 

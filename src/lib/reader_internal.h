@@ -33,16 +33,23 @@ struct crtk_reader {
 };
 
 /* Report a finding through the caller's callback and count it. fmt is printf-style. */
-void crtk__finding(crtk_reader *rd, crtk_severity sev, const char *code, long line, long column,
-                   int tumor, const char *item, const char *fmt, ...)
+void crtk__finding(crtk_reader *rd,
+                   crtk_severity sev,
+                   const char *code,
+                   long line,
+                   long column,
+                   int tumor,
+                   const char *item,
+                   const char *fmt,
+                   ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 8, 9)))
 #endif
     ;
 
 /* Set rd->err (source = file name) and return code. */
-int crtk__rfail(crtk_reader *rd, int code, long line, long column, const char *item,
-                const char *fmt, ...)
+int crtk__rfail(
+    crtk_reader *rd, int code, long line, long column, const char *item, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 6, 7)))
 #endif
@@ -52,8 +59,14 @@ int crtk__rfail(crtk_reader *rd, int code, long line, long column, const char *i
  * docs/formats.md): too long, too short, invalid for the data type. xml adds the
  * leading/trailing space checks. Reports at most one finding per value; returns 1 when it
  * reported, 0 when the value is fine. */
-int crtk__check_value(crtk_reader *rd, const crtk_item *it, const char *v, size_t len, bool xml,
-                      long line, long column, int tumor);
+int crtk__check_value(crtk_reader *rd,
+                      const crtk_item *it,
+                      const char *v,
+                      size_t len,
+                      bool xml,
+                      long line,
+                      long column,
+                      int tumor);
 
 /* True when every byte of v is a blank (n == 0 too). */
 bool crtk__all_blank(const char *v, size_t n);
@@ -67,9 +80,18 @@ static inline bool crtk__same_value(const char *a, size_t an, const char *b, siz
 /* Report a grouped patient's (or the file's) level value that differs from the first
  * line's: "<item> value differs among the <what>: line L has "v", the first line (F) has
  * "first"". Shared by the fixed-width and CSV readers. */
-void crtk__report_mismatch(crtk_reader *rd, const char *code, const char *what, long line,
-                           long column, int tumor, const char *item, const char *v, size_t n,
-                           const char *first, size_t fn, long first_line);
+void crtk__report_mismatch(crtk_reader *rd,
+                           const char *code,
+                           const char *what,
+                           long line,
+                           long column,
+                           int tumor,
+                           const char *item,
+                           const char *v,
+                           size_t n,
+                           const char *first,
+                           size_t fn,
+                           long first_line);
 
 /* Number of Unicode code points in valid UTF-8 (invalid bytes count one each). */
 size_t crtk__utf8_len(const char *s, size_t n);

@@ -153,8 +153,8 @@ static slotvals *container(const crtk_record *rec, crtk_level level, int tumor)
     return NULL;
 }
 
-const char *crtk_record_get(const crtk_record *rec, const crtk_item *item, int tumor,
-                            size_t *len_out)
+const char *
+crtk_record_get(const crtk_record *rec, const crtk_item *item, int tumor, size_t *len_out)
 {
     const slotvals *s = container(rec, item->level, tumor);
 
@@ -165,8 +165,8 @@ const char *crtk_record_get(const crtk_record *rec, const crtk_item *item, int t
     return rec->arena.s + s->off[item->slot];
 }
 
-int crtk_record_set(crtk_record *rec, const crtk_item *item, int tumor, const char *value,
-                    size_t len)
+int crtk_record_set(
+    crtk_record *rec, const crtk_item *item, int tumor, const char *value, size_t len)
 {
     slotvals *s = container(rec, item->level, tumor);
     size_t off;
@@ -231,8 +231,8 @@ void crtk_record_set_ordinal(crtk_record *rec, long ordinal)
     rec->ordinal = ordinal;
 }
 
-int crtk_record_add_extension(crtk_record *rec, crtk_level level, int tumor, const char *xml,
-                              size_t len)
+int crtk_record_add_extension(
+    crtk_record *rec, crtk_level level, int tumor, const char *xml, size_t len)
 {
     slotvals *s = container(rec, level, tumor);
     int *link;
@@ -271,8 +271,8 @@ int crtk_record_extension_count(const crtk_record *rec, crtk_level level, int tu
     return n;
 }
 
-const char *crtk_record_extension(const crtk_record *rec, crtk_level level, int tumor, int i,
-                                  size_t *len_out)
+const char *
+crtk_record_extension(const crtk_record *rec, crtk_level level, int tumor, int i, size_t *len_out)
 {
     const slotvals *s = container(rec, level, tumor);
     int e;

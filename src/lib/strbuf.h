@@ -10,7 +10,10 @@ typedef struct strbuf {
     size_t len, cap;
 } strbuf;
 
-#define STRBUF_INIT {NULL, 0, 0}
+#define STRBUF_INIT \
+    {               \
+        NULL, 0, 0  \
+    }
 
 /* All return 0 or CRTK_ENOMEM. s is always NUL-terminated after a successful call. */
 int sb_reserve(strbuf *b, size_t extra);

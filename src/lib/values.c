@@ -120,8 +120,14 @@ static bool valid_datetime(const char *v, size_t n)
     return false;
 }
 
-int crtk__check_value(crtk_reader *rd, const crtk_item *it, const char *v, size_t len, bool xml,
-                      long line, long column, int tumor)
+int crtk__check_value(crtk_reader *rd,
+                      const crtk_item *it,
+                      const char *v,
+                      size_t len,
+                      bool xml,
+                      long line,
+                      long column,
+                      int tumor)
 {
     size_t chars = crtk__utf8_len(v, len);
     bool bad = false;
@@ -138,8 +144,7 @@ int crtk__check_value(crtk_reader *rd, const crtk_item *it, const char *v, size_
         return 0;
     for (i = 0; i < len; i++) {
         unsigned char c = (unsigned char)v[i];
-        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F ||
-            (!xml && c < 0x20)) {
+        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F || (!xml && c < 0x20)) {
             crtk__finding(rd, CRTK_SEV_ERROR, "invalid-character", line, column, tumor, it->id,
                           "value of %s (#%d) has the control character 0x%02X at position %zu",
                           it->id, it->num, c, i + 1);
@@ -180,11 +185,13 @@ int crtk__check_value(crtk_reader *rd, const crtk_item *it, const char *v, size_
         break;
     }
     if (bad) {
-        static const char *const want[] = {
-            "", "digits 0-9 only", "upper-case letters A-Z only",
-            "upper-case letters and digits only", "a number such as 12 or 12.5",
-            "a date YYYY, YYYYMM or YYYYMMDD (years 1800-2099)",
-            "a date-time such as 2024-05-01T10:30:00Z"};
+        static const char *const want[] = {"",
+                                           "digits 0-9 only",
+                                           "upper-case letters A-Z only",
+                                           "upper-case letters and digits only",
+                                           "a number such as 12 or 12.5",
+                                           "a date YYYY, YYYYMM or YYYYMMDD (years 1800-2099)",
+                                           "a date-time such as 2024-05-01T10:30:00Z"};
         crtk__finding(rd, CRTK_SEV_ERROR, "invalid-data-type", line, column, tumor, it->id,
                       "value \"%.*s\" is not valid for %s (#%d): expected %s",
                       len > 40 ? 40 : (int)len, v, it->id, it->num, want[it->type]);

@@ -26,8 +26,13 @@ int crtk__wfail(crtk_writer *w, int code, const char *item, const char *fmt, ...
     return code;
 }
 
-void crtk__wwarn(crtk_writer *w, const char *code, long patient, int tumor, const char *item,
-                 const char *fmt, ...)
+void crtk__wwarn(crtk_writer *w,
+                 const char *code,
+                 long patient,
+                 int tumor,
+                 const char *item,
+                 const char *fmt,
+                 ...)
 {
     char msg[512];
     va_list ap;
@@ -49,7 +54,9 @@ void crtk__wwarn(crtk_writer *w, const char *code, long patient, int tumor, cons
     w->opts.on_finding(w->opts.finding_ctx, &f);
 }
 
-int crtk_writer_open(crtk_writer **out, const char *path, const crtk_writer_opts *opts,
+int crtk_writer_open(crtk_writer **out,
+                     const char *path,
+                     const crtk_writer_opts *opts,
                      crtk_error *err)
 {
     crtk_writer *w;
@@ -151,8 +158,7 @@ static int map_value(crtk_writer *w, const crtk_record *rec, const crtk_item *s,
         return crtk__wfail(w, CRTK_EINVALID, s->id,
                            "patient %ld: item %s (#%d) is not part of record type %c; use "
                            "--record-type %c to filter it out",
-                           crtk_record_ordinal(rec), s->id, s->num, w->record_type,
-                           w->record_type);
+                           crtk_record_ordinal(rec), s->id, s->num, w->record_type, w->record_type);
     }
     if (crtk_record_set(w->scratch, t, tumor, v, len) < 0)
         return crtk__wfail(w, CRTK_ENOMEM, NULL, "out of memory");

@@ -9,9 +9,9 @@
 #include "strbuf.h"
 
 typedef struct crtk__writer_ops {
-    int (*start)(crtk_writer *w);                        /* header (XML root, CSV row) */
+    int (*start)(crtk_writer *w);                         /* header (XML root, CSV row) */
     int (*write)(crtk_writer *w, const crtk_record *rec); /* one patient, target layout */
-    int (*finish)(crtk_writer *w);                       /* trailer (XML end tag) */
+    int (*finish)(crtk_writer *w);                        /* trailer (XML end tag) */
     void (*free)(crtk_writer *w);
 } crtk__writer_ops;
 
@@ -38,8 +38,13 @@ int crtk__wfail(crtk_writer *w, int code, const char *item, const char *fmt, ...
 #endif
     ;
 /* A warning finding from a writer (truncation, replaced characters). */
-void crtk__wwarn(crtk_writer *w, const char *code, long patient, int tumor, const char *item,
-                 const char *fmt, ...)
+void crtk__wwarn(crtk_writer *w,
+                 const char *code,
+                 long patient,
+                 int tumor,
+                 const char *item,
+                 const char *fmt,
+                 ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 6, 7)))
 #endif

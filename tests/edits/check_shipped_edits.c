@@ -26,7 +26,7 @@
 #error "CRTK_EDITS_CASES must name tests/edits"
 #endif
 
-#define TODAY "20250615"
+#define TODAY      "20250615"
 #define MAX_VALUES 32
 
 typedef struct tcase {
@@ -226,8 +226,8 @@ static void on_fail(void *ctx, const crtk_record *rec, const crtk_check_failure 
             strncat(vals, f->field_values[i], sizeof vals - strlen(vals) - 4);
             strcat(vals, "|");
         }
-        snprintf(h->first[h->total], sizeof h->first[0], "%s (tumor %d): %s [%s]", f->tag,
-                 f->tumor, f->message, vals);
+        snprintf(h->first[h->total], sizeof h->first[0], "%s (tumor %d): %s [%s]", f->tag, f->tumor,
+                 f->message, vals);
     }
     h->total++;
 }
@@ -240,8 +240,8 @@ static const crtk_item *item_of(const crtk_layout *l, const char *name)
     return it;
 }
 
-static int set_case_values(crtk_record *rec, const crtk_layout *l, const tcase *c, char *why,
-                           size_t cap)
+static int
+set_case_values(crtk_record *rec, const crtk_layout *l, const tcase *c, char *why, size_t cap)
 {
     for (int i = 0; i < c->nvals; i++) {
         const crtk_item *it = item_of(l, c->item[i]);
@@ -334,8 +334,13 @@ START_TEST(test_sets_exist)
 }
 END_TEST
 
-static int run_case(crtk_checker *chk, crtk_check_state *st, crtk_record *rec,
-                    crtk_generator *gen, const tcase *c, char *why, size_t cap)
+static int run_case(crtk_checker *chk,
+                    crtk_check_state *st,
+                    crtk_record *rec,
+                    crtk_generator *gen,
+                    const tcase *c,
+                    char *why,
+                    size_t cap)
 {
     const crtk_layout *l = crtk_checker_layout(chk);
     hits h;
@@ -480,11 +485,13 @@ static void generated_clean(unsigned long seed)
     for (int i = 0; i < h.total && i < 20; i++)
         fprintf(stderr, "seed %lu: %s\n", seed, h.first[i]);
     if (h.known)
-        fprintf(stderr, "seed %lu: %d failures of edits with known generator issues "
-                "(generator_known_issues)\n", seed, h.known);
+        fprintf(stderr,
+                "seed %lu: %d failures of edits with known generator issues "
+                "(generator_known_issues)\n",
+                seed, h.known);
     ck_assert_int_eq(tumors, 2000);
-    ck_assert_msg(h.total == 0, "seed %lu: %d failures on generated data, first: %s", seed,
-                  h.total, h.first[0]);
+    ck_assert_msg(h.total == 0, "seed %lu: %d failures on generated data, first: %s", seed, h.total,
+                  h.first[0]);
     crtk_generator_free(gen);
     crtk_record_free(rec);
     crtk_check_state_free(st);

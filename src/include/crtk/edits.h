@@ -82,8 +82,8 @@ typedef struct crtk_edit_options {
                               so field loads need not look for one */
 } crtk_edit_options;
 
-#define CRTK_EDIT_OPTIONS_INIT                                        \
-    {                                                                 \
+#define CRTK_EDIT_OPTIONS_INIT                                           \
+    {                                                                    \
         1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, NULL, 0, 0 \
     }
 

@@ -42,7 +42,10 @@ typedef struct crtk_error {
     char item[64];     /* naaccrId involved, if any */
 } crtk_error;
 
-#define CRTK_ERROR_INIT {CRTK_OK, 0, "", "", 0, 0, 0, ""}
+#define CRTK_ERROR_INIT                 \
+    {                                   \
+        CRTK_OK, 0, "", "", 0, 0, 0, "" \
+    }
 
 /** Reset an error to "no error". Accepts NULL. */
 CRTK_API void crtk_error_clear(crtk_error *err);

@@ -21,13 +21,18 @@ typedef struct crtk_generate_opts {
 } crtk_generate_opts;
 
 #define CRTK_GENERATE_OPTS_VERSION 1
-#define CRTK_GENERATE_OPTS_INIT    {CRTK_GENERATE_OPTS_VERSION, 100, 1, 'A', 0}
+#define CRTK_GENERATE_OPTS_INIT                    \
+    {                                              \
+        CRTK_GENERATE_OPTS_VERSION, 100, 1, 'A', 0 \
+    }
 
 typedef struct crtk_generator crtk_generator;
 
 /** Create a generator filling records of `layout` (borrowed). */
-CRTK_API CRTK_NODISCARD int crtk_generator_new(crtk_generator **out, const crtk_layout *layout,
-                                               const crtk_generate_opts *opts, crtk_error *err);
+CRTK_API CRTK_NODISCARD int crtk_generator_new(crtk_generator **out,
+                                               const crtk_layout *layout,
+                                               const crtk_generate_opts *opts,
+                                               crtk_error *err);
 /** Next patient: 1, or 0 when the requested number of tumors has been produced. */
 CRTK_API CRTK_NODISCARD int crtk_generator_next(crtk_generator *g, crtk_record *rec);
 CRTK_API void crtk_generator_free(crtk_generator *g);

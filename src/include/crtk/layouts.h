@@ -48,26 +48,26 @@ typedef enum crtk_padding {
 
 /** Kind of layout. */
 typedef enum crtk_layout_kind {
-    CRTK_LAYOUT_DICTIONARY = 0, /* a NAACCR base dictionary (XML) */
+    CRTK_LAYOUT_DICTIONARY = 0,  /* a NAACCR base dictionary (XML) */
     CRTK_LAYOUT_USER_DICTIONARY, /* a user-defined dictionary (adds items) */
     CRTK_LAYOUT_FLAT             /* a fixed-width layout (record lengths known) */
 } crtk_layout_kind;
 
 /** One item definition. Owned by its layout; valid while the layout lives. */
 typedef struct crtk_item {
-    int num;           /* NAACCR item number */
-    const char *id;    /* naaccrId */
-    const char *name;  /* naaccrName */
-    int start;         /* 1-based fixed-width column, 0 when the item has none */
-    int length;        /* characters */
+    int num;          /* NAACCR item number */
+    const char *id;   /* naaccrId */
+    const char *name; /* naaccrName */
+    int start;        /* 1-based fixed-width column, 0 when the item has none */
+    int length;       /* characters */
     crtk_dtype type;
     crtk_padding padding;
-    bool trim;         /* trim="all" (true) or "none" */
-    bool unlimited;    /* allowUnlimitedText */
+    bool trim;      /* trim="all" (true) or "none" */
+    bool unlimited; /* allowUnlimitedText */
     crtk_level level;
-    unsigned rectypes; /* CRTK_RT_* bits */
-    int index;         /* position in its layout, 0-based */
-    int slot;          /* position among the layout's items of the same level */
+    unsigned rectypes;  /* CRTK_RT_* bits */
+    int index;          /* position in its layout, 0-based */
+    int slot;           /* position among the layout's items of the same level */
     const char *origin; /* layout name the item was defined in */
 } crtk_item;
 
@@ -107,19 +107,25 @@ CRTK_API CRTK_NODISCARD int crtk_layouts_new(crtk_layouts **out, crtk_error *err
 CRTK_API void crtk_layouts_free(crtk_layouts *ls);
 /** Parse a layout file in crtk's text format (docs/layout-format.md) and add it.
  *  *out (may be NULL) receives the borrowed layout. */
-CRTK_API CRTK_NODISCARD int crtk_layouts_add_file(crtk_layouts *ls, const char *path,
-                                                  const crtk_layout **out, crtk_error *err);
+CRTK_API CRTK_NODISCARD int
+crtk_layouts_add_file(crtk_layouts *ls, const char *path, const crtk_layout **out, crtk_error *err);
 /** Same from memory (name used in error messages). */
-CRTK_API CRTK_NODISCARD int crtk_layouts_add_text(crtk_layouts *ls, const char *name,
-                                                  const char *text, size_t len,
-                                                  const crtk_layout **out, crtk_error *err);
+CRTK_API CRTK_NODISCARD int crtk_layouts_add_text(crtk_layouts *ls,
+                                                  const char *name,
+                                                  const char *text,
+                                                  size_t len,
+                                                  const crtk_layout **out,
+                                                  crtk_error *err);
 /** Load a NAACCR user-defined dictionary (NaaccrDictionary XML), validated as the NAACCR
  *  XML standard requires against the base dictionary of its version. */
-CRTK_API CRTK_NODISCARD int crtk_layouts_add_dictionary(crtk_layouts *ls, const char *path,
+CRTK_API CRTK_NODISCARD int crtk_layouts_add_dictionary(crtk_layouts *ls,
+                                                        const char *path,
                                                         const crtk_layout **out,
                                                         crtk_error *err);
-CRTK_API CRTK_NODISCARD int crtk_layouts_add_dictionary_mem(crtk_layouts *ls, const char *name,
-                                                            const char *xml, size_t len,
+CRTK_API CRTK_NODISCARD int crtk_layouts_add_dictionary_mem(crtk_layouts *ls,
+                                                            const char *name,
+                                                            const char *xml,
+                                                            size_t len,
                                                             const crtk_layout **out,
                                                             crtk_error *err);
 CRTK_API int crtk_layouts_count(const crtk_layouts *ls);
@@ -142,9 +148,12 @@ CRTK_API int crtk_version_normalize(const char *text);
 /** Combine a base dictionary and user dictionaries into one runtime dictionary (owned by
  *  the registry, cached: the same inputs give the same pointer). Checks the rules of the
  *  NAACCR XML standard across them (ids, numbers, columns). */
-CRTK_API CRTK_NODISCARD int crtk_layouts_combine(crtk_layouts *ls, const crtk_layout *base,
-                                                 const crtk_layout *const *user, int n_user,
-                                                 const crtk_layout **out, crtk_error *err);
+CRTK_API CRTK_NODISCARD int crtk_layouts_combine(crtk_layouts *ls,
+                                                 const crtk_layout *base,
+                                                 const crtk_layout *const *user,
+                                                 int n_user,
+                                                 const crtk_layout **out,
+                                                 crtk_error *err);
 
 CRTK_API const char *crtk_dtype_name(crtk_dtype t);
 CRTK_API const char *crtk_padding_name(crtk_padding p);

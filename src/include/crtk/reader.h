@@ -55,8 +55,11 @@ typedef struct crtk_reader_opts {
 } crtk_reader_opts;
 
 #define CRTK_READER_OPTS_VERSION 1
-#define CRTK_READER_OPTS_INIT                                                                      \
-    {CRTK_READER_OPTS_VERSION, CRTK_FORMAT_AUTO, 0, NULL, NULL, 0, true, true, true, 0, NULL, NULL}
+#define CRTK_READER_OPTS_INIT                                                                    \
+    {                                                                                            \
+        CRTK_READER_OPTS_VERSION, CRTK_FORMAT_AUTO, 0, NULL, NULL, 0, true, true, true, 0, NULL, \
+            NULL                                                                                 \
+    }
 
 /** What a reader learnt about its file. Strings are borrowed from the reader. */
 typedef struct crtk_file_info {
@@ -77,12 +80,17 @@ typedef struct crtk_reader crtk_reader;
 
 /** Open a file ("-" = stdin; gzip detected by its magic bytes). The layouts registry is
  *  borrowed (it may gain the file's combined dictionary). */
-CRTK_API CRTK_NODISCARD int crtk_reader_open(crtk_reader **out, const char *path,
-                                             crtk_layouts *ls, const crtk_reader_opts *opts,
+CRTK_API CRTK_NODISCARD int crtk_reader_open(crtk_reader **out,
+                                             const char *path,
+                                             crtk_layouts *ls,
+                                             const crtk_reader_opts *opts,
                                              crtk_error *err);
 /** Same over a memory buffer (borrowed until free). */
-CRTK_API CRTK_NODISCARD int crtk_reader_open_mem(crtk_reader **out, const void *buf, size_t len,
-                                                 crtk_layouts *ls, const crtk_reader_opts *opts,
+CRTK_API CRTK_NODISCARD int crtk_reader_open_mem(crtk_reader **out,
+                                                 const void *buf,
+                                                 size_t len,
+                                                 crtk_layouts *ls,
+                                                 const crtk_reader_opts *opts,
                                                  crtk_error *err);
 /** Read the next patient into rec: 1 = a patient, 0 = end, <0 = error (reader_error). */
 CRTK_API CRTK_NODISCARD int crtk_reader_next(crtk_reader *rd, crtk_record *rec);

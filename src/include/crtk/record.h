@@ -29,11 +29,11 @@ CRTK_API void crtk_record_clear_tumors(crtk_record *rec);
 
 /** Value of an item (borrowed, NUL-terminated, valid until the record changes), NULL when
  *  absent. `tumor` (0-based) is used for tumor-level items only. len_out may be NULL. */
-CRTK_API const char *crtk_record_get(const crtk_record *rec, const crtk_item *item, int tumor,
-                                     size_t *len_out);
+CRTK_API const char *
+crtk_record_get(const crtk_record *rec, const crtk_item *item, int tumor, size_t *len_out);
 /** Set a value (copied). An empty value (len 0) makes the item absent. */
-CRTK_API CRTK_NODISCARD int crtk_record_set(crtk_record *rec, const crtk_item *item, int tumor,
-                                            const char *value, size_t len);
+CRTK_API CRTK_NODISCARD int
+crtk_record_set(crtk_record *rec, const crtk_item *item, int tumor, const char *value, size_t len);
 /** Make an item absent. */
 CRTK_API void crtk_record_unset(crtk_record *rec, const crtk_item *item, int tumor);
 /** Number of items present at the root / patient / one tumor. */
@@ -48,11 +48,11 @@ CRTK_API void crtk_record_set_ordinal(crtk_record *rec, long ordinal);
 
 /** Extension elements (XML in a foreign namespace) kept verbatim for a container:
  *  level ROOT, PATIENT or TUMOR (with its index). */
-CRTK_API CRTK_NODISCARD int crtk_record_add_extension(crtk_record *rec, crtk_level level,
-                                                      int tumor, const char *xml, size_t len);
+CRTK_API CRTK_NODISCARD int crtk_record_add_extension(
+    crtk_record *rec, crtk_level level, int tumor, const char *xml, size_t len);
 CRTK_API int crtk_record_extension_count(const crtk_record *rec, crtk_level level, int tumor);
-CRTK_API const char *crtk_record_extension(const crtk_record *rec, crtk_level level, int tumor,
-                                           int i, size_t *len_out);
+CRTK_API const char *
+crtk_record_extension(const crtk_record *rec, crtk_level level, int tumor, int i, size_t *len_out);
 
 #ifdef __cplusplus
 }

@@ -36,9 +36,11 @@ typedef struct crtk_writer_opts {
 } crtk_writer_opts;
 
 #define CRTK_WRITER_OPTS_VERSION 1
-#define CRTK_WRITER_OPTS_INIT                                                                      \
-    {CRTK_WRITER_OPTS_VERSION, CRTK_FORMAT_AUTO, NULL, 0, false, false, NULL, false, false, 0, NULL, \
-     NULL, NULL, NULL, false, NULL, NULL}
+#define CRTK_WRITER_OPTS_INIT                                                                     \
+    {                                                                                             \
+        CRTK_WRITER_OPTS_VERSION, CRTK_FORMAT_AUTO, NULL, 0, false, false, NULL, false, false, 0, \
+            NULL, NULL, NULL, NULL, false, NULL, NULL                                             \
+    }
 
 /** Counters of what a writer wrote and what it had to leave out. */
 typedef struct crtk_writer_stats {
@@ -53,8 +55,10 @@ typedef struct crtk_writer_stats {
 typedef struct crtk_writer crtk_writer;
 
 /** Open a writer on path ("-" = stdout, written directly). */
-CRTK_API CRTK_NODISCARD int crtk_writer_open(crtk_writer **out, const char *path,
-                                             const crtk_writer_opts *opts, crtk_error *err);
+CRTK_API CRTK_NODISCARD int crtk_writer_open(crtk_writer **out,
+                                             const char *path,
+                                             const crtk_writer_opts *opts,
+                                             crtk_error *err);
 /** Write one patient. Items are mapped by naaccrId from the record's layout. */
 CRTK_API CRTK_NODISCARD int crtk_writer_write(crtk_writer *w, const crtk_record *rec);
 /** Finish: flush, fsync, rename the temporary file into place. */

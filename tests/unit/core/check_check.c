@@ -90,7 +90,7 @@ START_TEST(test_edits_run_per_tumor_and_per_pair)
     ck_assert_int_eq(crtk_record_add_tumor(rec), 1);
     ck_assert_int_eq(crtk_record_add_tumor(rec), 2);
     set("primarySite", 0, "C509");
-    set("laterality", 0, "0");           /* T002: breast needs laterality */
+    set("laterality", 0, "0"); /* T002: breast needs laterality */
     set("sequenceNumberCentral", 0, "01");
     set("primarySite", 1, "C189");
     set("laterality", 1, "0");
@@ -200,14 +200,17 @@ START_TEST(test_an_edit_that_does_not_compile_is_skipped_not_fatal)
     write_file(dir, "metafile.txt", "[control]\n[agencies]\n");
     write_file(dir, "fields.txt", "400 4 Char Primary Site\n9999 3 Char Not A NAACCR Item\n");
     write_file(dir, "messages.txt", "1000 E %F1 bad\n");
-    write_file(dir, "edits/GOOD.edit", "tag: GOOD\nname: Good\nfield: 400 Primary Site\n"
-                                       "message: 1000\nlogic:\nreturn PASS;\n");
-    write_file(dir, "edits/SYNTAX.edit", "tag: SYNTAX\nname: Syntax\nmessage: 1000\nlogic:\n"
-                                         "if (1 return PASS;\n");
-    write_file(dir, "edits/FIELD.edit", "tag: FIELD\nname: Field\nfield: 9999 Not A NAACCR Item\n"
-                                        "message: 1000\nlogic:\n"
-                                        "if (EMPTY(#S\"Not A NAACCR Item\")) return PASS;\n"
-                                        "return FAIL;\n");
+    write_file(dir, "edits/GOOD.edit",
+               "tag: GOOD\nname: Good\nfield: 400 Primary Site\n"
+               "message: 1000\nlogic:\nreturn PASS;\n");
+    write_file(dir, "edits/SYNTAX.edit",
+               "tag: SYNTAX\nname: Syntax\nmessage: 1000\nlogic:\n"
+               "if (1 return PASS;\n");
+    write_file(dir, "edits/FIELD.edit",
+               "tag: FIELD\nname: Field\nfield: 9999 Not A NAACCR Item\n"
+               "message: 1000\nlogic:\n"
+               "if (EMPTY(#S\"Not A NAACCR Item\")) return PASS;\n"
+               "return FAIL;\n");
     ck_assert_msg(crtk_editdb_load_dir(&db, dir, &err) == CRTK_OK, "%s:%ld: %s", err.source,
                   err.line, err.message);
     ck_assert_int_eq(crtk_checker_new(&c, db, l250, NULL, &err), CRTK_OK);

@@ -26,8 +26,8 @@ static const char *dict(const char *spec, const char *version, const char *items
              "<NaaccrDictionary dictionaryUri=\"http://example.org/state-dict.xml\"%s%s%s "
              "specificationVersion=\"%s\" xmlns=\"http://naaccr.org/naaccrxml\">\n"
              "<ItemDefs>\n%s</ItemDefs>\n</NaaccrDictionary>\n",
-             version ? " naaccrVersion=\"" : "", version ? version : "", version ? "\"" : "",
-             spec, items);
+             version ? " naaccrVersion=\"" : "", version ? version : "", version ? "\"" : "", spec,
+             items);
     return doc;
 }
 

@@ -20,8 +20,10 @@ static void teardown(void)
 START_TEST(test_builtin_dictionaries_have_the_standard_item_counts)
 {
     /* naaccr-formats.md 2.6: ItemDefs and Root/Patient/Tumor per version. */
-    static const int v[][5] = {{140, 527, 5, 48, 474}, {180, 772, 5, 51, 716},
-                               {210, 798, 5, 55, 738}, {250, 780, 5, 49, 726},
+    static const int v[][5] = {{140, 527, 5, 48, 474},
+                               {180, 772, 5, 51, 716},
+                               {210, 798, 5, 55, 738},
+                               {250, 780, 5, 49, 726},
                                {260, 771, 5, 49, 717}};
     size_t i;
     for (i = 0; i < sizeof v / sizeof v[0]; i++) {
@@ -99,8 +101,7 @@ START_TEST(test_find_by_number_and_name)
     ck_assert_str_eq(a->id, "dateOfDiagnosis");
     ck_assert_ptr_null(crtk_layout_find(l, "dateofdiagnosis"));
     ck_assert_ptr_null(crtk_layout_find(l, "sexAssignedAtBirth"));
-    ck_assert_ptr_nonnull(crtk_layout_find(crtk_layouts_dictionary(ls, 260),
-                                           "sexAssignedAtBirth"));
+    ck_assert_ptr_nonnull(crtk_layout_find(crtk_layouts_dictionary(ls, 260), "sexAssignedAtBirth"));
     ck_assert_ptr_null(crtk_layout_find(crtk_layouts_dictionary(ls, 260), "sex"));
 }
 END_TEST
@@ -118,21 +119,22 @@ START_TEST(test_slots_are_dense_per_level)
 }
 END_TEST
 
-static const char good_layout[] = "# a state layout\n"
-                                  "@layout state-x\n@kind flat\n@version 180\n"
-                                  "@record-length A 30\n@record-length I 20\n"
-                                  "10 recordType 1 1 text none all NaaccrData A,M,C,I - Record Type\n"
-                                  "20 patientIdNumber 2 8 digits leftZero all Patient A,M,C,I - "
-                                  "Patient ID Number\n"
-                                  "9999 stateThing 21 10 text none none Tumor A,M - State Thing\n";
+static const char good_layout[] =
+    "# a state layout\n"
+    "@layout state-x\n@kind flat\n@version 180\n"
+    "@record-length A 30\n@record-length I 20\n"
+    "10 recordType 1 1 text none all NaaccrData A,M,C,I - Record Type\n"
+    "20 patientIdNumber 2 8 digits leftZero all Patient A,M,C,I - "
+    "Patient ID Number\n"
+    "9999 stateThing 21 10 text none none Tumor A,M - State Thing\n";
 
 START_TEST(test_user_layout_text_loads)
 {
     crtk_error err = CRTK_ERROR_INIT;
     const crtk_layout *l;
-    ck_assert_int_eq(crtk_layouts_add_text(ls, "x.layout", good_layout, sizeof good_layout - 1,
-                                           &l, &err),
-                     CRTK_OK);
+    ck_assert_int_eq(
+        crtk_layouts_add_text(ls, "x.layout", good_layout, sizeof good_layout - 1, &l, &err),
+        CRTK_OK);
     ck_assert_str_eq(crtk_layout_name(l), "state-x");
     ck_assert_int_eq(crtk_layout_count(l), 3);
     ck_assert_int_eq(crtk_layout_find(l, "stateThing")->start, 21);
@@ -177,8 +179,7 @@ START_TEST(test_bad_layout_text_is_rejected_with_position)
     int rc = crtk_layouts_add_text(ls, "bad.layout", b->text, strlen(b->text), &l, &err);
     ck_assert_int_eq(rc, CRTK_EINVALID);
     ck_assert_ptr_null(l);
-    ck_assert_msg(strstr(err.message, b->msg), "message \"%s\" lacks \"%s\"", err.message,
-                  b->msg);
+    ck_assert_msg(strstr(err.message, b->msg), "message \"%s\" lacks \"%s\"", err.message, b->msg);
     ck_assert_str_eq(err.source, "bad.layout");
     if (b->line)
         ck_assert_int_eq(err.line, b->line);

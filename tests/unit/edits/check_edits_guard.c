@@ -47,8 +47,8 @@ START_TEST(test_no_guard_when_the_edit_could_do_otherwise)
     ck_assert_int_eq(guard_of("SAVE_TEXT(\"x\"); if (EMPTY(#S\"A\")) return PASS; return FAIL;", s),
                      0);
     /* an else branch */
-    ck_assert_int_eq(
-        guard_of("if (EMPTY(#S\"A\")) return PASS; else return FAIL; return FAIL;", s), 0);
+    ck_assert_int_eq(guard_of("if (EMPTY(#S\"A\")) return PASS; else return FAIL; return FAIL;", s),
+                     0);
     /* NOT EMPTY */
     ck_assert_int_eq(guard_of("if (!EMPTY(#S\"A\")) return PASS; return FAIL;", s), 0);
     /* the then-branch does more than return PASS */
