@@ -411,8 +411,9 @@ static void run_cases_on(const crtk_layout *l, const crtk_checker *skip, int *ba
                 break;
         if (k == crtk_checker_edit_count(chk)) {
             if (skip) {
-                fprintf(stderr, "%s:%d: edit %s is not in edits/ (or compiles on neither 250 "
-                                "nor 260)\n",
+                fprintf(stderr,
+                        "%s:%d: edit %s is not in edits/ (or compiles on neither 250 "
+                        "nor 260)\n",
                         c->file, c->line, c->tag);
                 (*bad)++;
             }
@@ -420,8 +421,8 @@ static void run_cases_on(const crtk_layout *l, const crtk_checker *skip, int *ba
         }
         (*known)++;
         if (run_case(chk, st, rec, gen, c, why, sizeof why) < 0) {
-            fprintf(stderr, "%s:%d: %s (%s): %s\n", c->file, c->line, c->tag,
-                    crtk_layout_name(l), why);
+            fprintf(stderr, "%s:%d: %s (%s): %s\n", c->file, c->line, c->tag, crtk_layout_name(l),
+                    why);
             (*bad)++;
         }
     }
