@@ -443,12 +443,28 @@ static int ci_of(checkctx *cx, const crtk_checker *c)
 }
 
 /* Merge finished batches in order; with wait, block until batch `upto` is merged. */
+/* Merge finished batches in order until batch `upto` is merged. While the oldest batch is
+ * not finished, the reading thread checks a queued batch itself rather than wait: with -j N
+ * there are N-1 workers and the reader is the N-th checker whenever it is not reading. */
 static int drain(checkctx *cx, long upto)
 {
     int rc = 0;
+
     pthread_mutex_lock(&cx->mu);
     while (cx->next_to_merge < upto) {
         batch *b = &cx->ring[cx->next_to_merge % cx->nring];
+        if (b->state != 2 && cx->next_to_take < cx->next_to_queue) {
+            batch *h = &cx->ring[cx->next_to_take % cx->nring];
+            crtk_check_state *st;
+            cx->next_to_take++;
+            pthread_mutex_unlock(&cx->mu);
+            h->rc = state_for(cx, cx->jobs - 1, h->chk, &st);
+            if (h->rc == 0)
+                h->rc = check_batch(h, st);
+            pthread_mutex_lock(&cx->mu);
+            h->state = 2;
+            continue;
+        }
         while (b->state != 2)
             pthread_cond_wait(&cx->cv_done, &cx->mu);
         pthread_mutex_unlock(&cx->mu);
@@ -919,7 +935,7 @@ int cmd_check(int argc, char **argv)
     pthread_cond_init(&cx.cv_work, NULL);
     pthread_cond_init(&cx.cv_done, NULL);
     if (cx.jobs > 1) {
-        for (i = 0; i < cx.jobs; i++) {
+        for (i = 0; i < cx.jobs - 1; i++) {
             workers[i].cx = &cx;
             workers[i].id = i;
             if (pthread_create(&threads[i], NULL, work, &workers[i]) != 0)
