@@ -39,7 +39,7 @@ void usage_check(FILE *f)
                "  --format F          detail lines: text (default), json (JSON Lines), csv\n"
                "  --summary-only      no detail lines\n"
                "  --html FILE         also write a self-contained HTML report (mode 0600)\n"
-               "  -j, --jobs N        check on N threads (output identical to -j 1)\n"
+               "  -j, --jobs N        use N threads (output identical to -j 1)\n"
                "  --fail-warnings     SET_WARNING / SAVE_WARNING_TEXT count as failures\n"
                "  --today YYYYMMDD    the date edits take as today (reproducible runs)\n"
                "  --layout FILE, --dictionary FILE, --version V, --encoding E\n"
