@@ -146,9 +146,18 @@ static int read_row(crtk_reader *rd, csvr *c, crow *r)
             return crtk__rfail(rd, rc, e.line, e.column, NULL, "%s", e.message);
         if (rc == 0) {
             c->eof = true;
+            /* libcsv's state 2 (FIELD_BEGUN) with a quote open: the file ends inside a
+             * quoted value, so the rest of the file was swallowed into it. */
+            if (c->in_row && c->p.quoted && c->p.pstate == 2)
+                return crtk__rfail(rd, CRTK_EPARSE, r->line, 0, NULL,
+                                   "the row starting at line %ld has a quoted value that is "
+                                   "never closed",
+                                   r->line);
             if (c->in_row && csv_fini(&c->p, on_field, on_row, c) != 0)
-                return crtk__rfail(rd, CRTK_EPARSE, r->line, 0, NULL, "%s",
-                                   csv_strerror(csv_error(&c->p)));
+                return crtk__rfail(rd, CRTK_EPARSE, r->line, 0, NULL,
+                                   "the row starting at line %ld has a quoted value that is "
+                                   "never closed (%s)",
+                                   r->line, csv_strerror(csv_error(&c->p)));
             break;
         }
         term = s + n;
