@@ -323,6 +323,19 @@ static int map_columns(crtk_reader *rd, csvr *c, const crow *hdr)
         const crtk_item *it;
         trim(&v, &n);
         it = n ? crtk_layout_find_n(c->layout, v, n) : NULL;
+        if (!it && n && n < 64) {
+            /* A naaccrId renamed by NAACCR 18: the column is read under the current id. */
+            char old[64];
+            const char *renamed;
+            memcpy(old, v, n);
+            old[n] = '\0';
+            renamed = crtk_layouts_renamed(rd->ls, old);
+            it = renamed ? crtk_layout_find(c->layout, renamed) : NULL;
+            if (it)
+                crtk__finding(rd, CRTK_SEV_ERROR, "renamed-item", hdr->line, i + 1, 0, it->id,
+                              "column %d \"%s\" is the former naaccrId of %s (#%d); read as %s",
+                              i + 1, old, it->id, it->num, it->id);
+        }
         if (!it || !(it->rectypes & bit)) {
             crtk__finding(rd, CRTK_SEV_ERROR, "unknown-item", hdr->line, i + 1, 0, NULL,
                           "column %d \"%.*s\" is not an item of %s for record type %s; the "

@@ -671,6 +671,19 @@ static int read_item(crtk_reader *rd,
     }
     if (!it) {
         char raw[64];
+        const char *renamed;
+        snprintf(raw, sizeof raw, "%.*s", (int)(idlen < sizeof raw ? idlen : sizeof raw - 1), id);
+        /* An id renamed by NAACCR 18 (or the 1.4 specification): not valid, but the value is
+         * kept under the current id so that a conversion loses nothing. */
+        renamed = crtk_layouts_renamed(rd->ls, raw);
+        it = renamed ? crtk_layout_find(x->lay, renamed) : NULL;
+        if (it)
+            crtk__finding(rd, CRTK_SEV_ERROR, "renamed-item", line, 0, tumor + 1, raw,
+                          "\"%s\" is the former naaccrId of %s (#%d); read as %s", raw, it->id,
+                          it->num, it->id);
+    }
+    if (!it) {
+        char raw[64];
         snprintf(raw, sizeof raw, "%.*s", (int)(idlen < sizeof raw ? idlen : sizeof raw - 1), id);
         crtk__finding(rd, CRTK_SEV_ERROR, "unknown-item", line, 0, tumor + 1, raw,
                       "unknown NAACCR ID \"%s\" (not in %s); its value is dropped", raw,
