@@ -1503,6 +1503,29 @@ int crtk__editdb_parse_edit(
     return parse_edit_ctx(e, buf, len, source, NULL, err);
 }
 
+/* DIR/SUB/FILE of an edit or set: its path, the tag its file name encodes (extlen = length
+ * of the extension) and its text (owned by the caller, NULL on failure). */
+static int read_tagged(const char *dir,
+                       const char *sub,
+                       const char *file,
+                       size_t extlen,
+                       const char *what,
+                       strbuf *path,
+                       strbuf *name,
+                       char **buf,
+                       size_t *len,
+                       crtk_error *err)
+{
+    *buf = NULL;
+    sb_clear(path);
+    if (sb_printf(path, "%s/%s/%s", dir, sub, file) < 0)
+        return nomem(err);
+    if (!dec_name(file, strlen(file) - extlen, name))
+        return ferr(err, path->s, 0, CRTK_EINVALID,
+                    "file name is not an encoded %s tag (docs/edits-format.md)", what);
+    return read_file(path->s, MAX_TEXT_FILE, buf, len, err);
+}
+
 static int load_edits(crtk_editdb *db, const char *dir, crtk_error *err)
 {
     strbuf path = STRBUF_INIT, name = STRBUF_INIT;
@@ -1519,17 +1542,7 @@ static int load_edits(crtk_editdb *db, const char *dir, crtk_error *err)
         size_t len;
 
         memset(&e, 0, sizeof e);
-        sb_clear(&path);
-        if (sb_printf(&path, "%s/edits/%s", dir, files[i]) < 0) {
-            rc = nomem(err);
-            break;
-        }
-        if (!dec_name(files[i], strlen(files[i]) - 5, &name)) {
-            rc = ferr(err, path.s, 0, CRTK_EINVALID,
-                      "file name is not an encoded edit tag (docs/edits-format.md)");
-            break;
-        }
-        rc = read_file(path.s, MAX_TEXT_FILE, &buf, &len, err);
+        rc = read_tagged(dir, "edits", files[i], 5, "edit", &path, &name, &buf, &len, err);
         if (rc >= 0)
             rc = parse_edit_ctx(&e, buf, len, path.s, db, err);
         free(buf);
@@ -1658,17 +1671,7 @@ static int load_sets(crtk_editdb *db, const char *dir, crtk_error *err)
         size_t len;
 
         memset(&s, 0, sizeof s);
-        sb_clear(&path);
-        if (sb_printf(&path, "%s/sets/%s", dir, files[i]) < 0) {
-            rc = nomem(err);
-            break;
-        }
-        if (!dec_name(files[i], strlen(files[i]) - 4, &name)) {
-            rc = ferr(err, path.s, 0, CRTK_EINVALID,
-                      "file name is not an encoded set tag (docs/edits-format.md)");
-            break;
-        }
-        rc = read_file(path.s, MAX_TEXT_FILE, &buf, &len, err);
+        rc = read_tagged(dir, "sets", files[i], 4, "set", &path, &name, &buf, &len, err);
         if (rc >= 0)
             rc = parse_set(&s, buf, len, path.s, db, err);
         free(buf);
