@@ -177,6 +177,15 @@ typedef struct rd {
     crtk_error *err;
 } rd;
 
+static void rd_init(rd *r, const char *buf, size_t len, const char *src, crtk_error *err)
+{
+    memset(r, 0, sizeof *r);
+    r->buf = buf;
+    r->len = len;
+    r->src = src;
+    r->err = err;
+}
+
 /* Next physical line without its LF (a CR stays). 1, or 0 at end. */
 static int rd_line(rd *r, const char **p, size_t *n)
 {
@@ -711,11 +720,7 @@ static int load_metafile_txt(crtk_editdb *db, const char *path, crtk_error *err)
     rc = read_file(path, MAX_TEXT_FILE, &buf, &len, err);
     if (rc < 0)
         return rc;
-    memset(&r, 0, sizeof r);
-    r.buf = buf;
-    r.len = len;
-    r.src = path;
-    r.err = err;
+    rd_init(&r, buf, len, path, err);
     for (;;) {
         const char *p, *v;
         size_t n, vn;
@@ -833,11 +838,7 @@ static int load_fields_txt(crtk_editdb *db, const char *path, crtk_error *err)
     rc = read_optional(path, MAX_TEXT_FILE, &buf, &len, err);
     if (rc <= 0)
         return rc;
-    memset(&r, 0, sizeof r);
-    r.buf = buf;
-    r.len = len;
-    r.src = path;
-    r.err = err;
+    rd_init(&r, buf, len, path, err);
     rc = CRTK_OK;
     while (rd_line(&r, &p, &n)) {
         const char *end, *q;
@@ -929,11 +930,7 @@ static int load_messages_txt(crtk_editdb *db, const char *path, crtk_error *err)
     rc = read_optional(path, MAX_TEXT_FILE, &buf, &len, err);
     if (rc <= 0)
         return rc;
-    memset(&r, 0, sizeof r);
-    r.buf = buf;
-    r.len = len;
-    r.src = path;
-    r.err = err;
+    rd_init(&r, buf, len, path, err);
     rc = CRTK_OK;
     while (rd_line(&r, &p, &n)) {
         const char *end, *q;
@@ -1112,11 +1109,7 @@ static int load_meta(crtk_editdb_table *t, const char *path, crtk_error *err)
     rc = read_optional(path, MAX_TEXT_FILE, &buf, &len, err);
     if (rc <= 0)
         return rc;
-    memset(&r, 0, sizeof r);
-    r.buf = buf;
-    r.len = len;
-    r.src = path;
-    r.err = err;
+    rd_init(&r, buf, len, path, err);
     for (;;) {
         const char *v;
         size_t vn;
@@ -1281,11 +1274,7 @@ static int parse_edit_ctx(crtk_editdb_edit *e,
 
     memset(e, 0, sizeof *e);
     e->message = -1;
-    memset(&r, 0, sizeof r);
-    r.buf = buf;
-    r.len = len;
-    r.src = source;
-    r.err = err;
+    rd_init(&r, buf, len, source, err);
     for (;;) {
         static const char *const single[] = {"tag",      "name",        "agency",     "message",
                                              "modified", "description", "admin-notes"};
@@ -1582,11 +1571,7 @@ static int parse_set(crtk_editdb_set *s,
     int rc;
     rd r;
 
-    memset(&r, 0, sizeof r);
-    r.buf = buf;
-    r.len = len;
-    r.src = source;
-    r.err = err;
+    rd_init(&r, buf, len, source, err);
     for (;;) {
         static const char *const single[] = {"tag", "name", "description"};
         char **dst[] = {&s->tag, &s->name, &s->description};
