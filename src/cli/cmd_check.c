@@ -150,8 +150,8 @@ typedef struct batch {
     long *edit_fail; /* per edit of chk */
     int nedit;
     long tumors, tumors_err, errors, runs, patients;
-    int cur_tumor_err;   /* bookkeeping inside one record */
-    long last_tumor_key; /* to count tumors with errors once */
+    unsigned char *tumor_err; /* per tumor of the record being checked: has an error */
+    int cap_tumor_err;
     enum fmt fmt;
     bool detail;
     int state; /* 0 free, 1 queued, 2 done */
@@ -202,18 +202,13 @@ static void on_failure(void *ctx, const crtk_record *rec, const crtk_check_failu
     const crtk_item *pid = crtk_layout_find(l, "patientIdNumber");
     const char *id = pid ? crtk_record_get(rec, pid, 0, NULL) : NULL;
     long line = crtk_record_line(rec, f->tumor);
-    long key = crtk_record_ordinal(rec) * 100000L + f->tumor;
     size_t i;
     char tmp[512];
 
-    if (f->type == 'M')
-        return; /* informational messages are listed, not counted, below */
     b->errors++;
     b->edit_fail[f->edit]++;
-    if (key != b->last_tumor_key) {
-        b->last_tumor_key = key;
-        b->tumors_err++;
-    }
+    if (f->tumor >= 0 && f->tumor < b->cap_tumor_err)
+        b->tumor_err[f->tumor] = 1;
     if (!b->detail)
         return;
     if (!id)
@@ -223,7 +218,9 @@ static void on_failure(void *ctx, const crtk_record *rec, const crtk_check_failu
         bprintf(&b->out, "%s:%ld: patient %s tumor %d", b->file, line, id, f->tumor + 1);
         if (f->other_tumor >= 0)
             bprintf(&b->out, " and tumor %d", f->other_tumor + 1);
-        bprintf(&b->out, ": %s %s: %s", f->tag, f->name, f->message);
+        bprintf(&b->out, ": %s %s: ", f->tag, f->name);
+        for (i = 0; i < f->nmessages; i++)
+            bprintf(&b->out, "%s%s", i ? "; " : "", f->messages[i].text);
         if (f->nfields) {
             bputs(&b->out, " [");
             for (i = 0; i < f->nfields; i++)
@@ -249,7 +246,14 @@ static void on_failure(void *ctx, const crtk_record *rec, const crtk_check_failu
         bprintf(&b->out, ",\"type\":\"%c\",\"messageNumber\":%ld,\"message\":", f->type,
                 f->message_number);
         json_str(&b->out, f->message);
-        bputs(&b->out, ",\"fields\":[");
+        bputs(&b->out, ",\"messages\":[");
+        for (i = 0; i < f->nmessages; i++) {
+            bprintf(&b->out, "%s{\"type\":\"%c\",\"number\":%ld,\"text\":", i ? "," : "",
+                    f->messages[i].type, f->messages[i].number);
+            json_str(&b->out, f->messages[i].text);
+            bputs(&b->out, "}");
+        }
+        bputs(&b->out, "],\"fields\":[");
         for (i = 0; i < f->nfields; i++) {
             bputs(&b->out, i ? ",{\"name\":" : "{\"name\":");
             json_str(&b->out, f->field_names[i]);
@@ -271,7 +275,13 @@ static void on_failure(void *ctx, const crtk_record *rec, const crtk_check_failu
         bputs(&b->out, ",");
         csv_str(&b->out, f->name);
         bprintf(&b->out, ",%ld,", f->message_number);
-        csv_str(&b->out, f->message);
+        {
+            buf mv = {0};
+            for (i = 0; i < f->nmessages; i++)
+                bprintf(&mv, "%s%s", i ? " | " : "", f->messages[i].text);
+            csv_str(&b->out, mv.s ? mv.s : "");
+            free(mv.s);
+        }
         bputs(&b->out, ",");
         tmp[0] = '\0';
         {
@@ -293,13 +303,24 @@ static int check_batch(batch *b, crtk_check_state *st)
 {
     int i, rc;
 
-    b->last_tumor_key = -1;
     for (i = 0; i < b->n; i++) {
         long runs = 0;
-        b->tumors += crtk_record_tumor_count(b->recs[i]);
+        int t, nt = crtk_record_tumor_count(b->recs[i]);
+        if (nt > b->cap_tumor_err) {
+            unsigned char *p = realloc(b->tumor_err, (size_t)nt);
+            if (!p)
+                return CRTK_ENOMEM;
+            b->tumor_err = p;
+            b->cap_tumor_err = nt;
+        }
+        memset(b->tumor_err, 0, (size_t)nt);
+        b->tumors += nt;
         rc = crtk_check_record(st, b->recs[i], on_failure, b, &runs);
         if (rc < 0)
             return rc;
+        /* a tumor counts once, however many edits (or pairs) failed on it */
+        for (t = 0; t < nt; t++)
+            b->tumors_err += b->tumor_err[t];
         b->runs += runs;
     }
     b->patients += b->n;
@@ -975,6 +996,7 @@ out:
             crtk_record_free(cx.ring[i].recs[k]);
         free(cx.ring[i].out.s);
         free(cx.ring[i].edit_fail);
+        free(cx.ring[i].tumor_err);
     }
     free(cx.ring);
     for (i = 0; i < cx.nchk; i++) {

@@ -78,6 +78,8 @@ struct crtk_check_state {
     int tumor, other;
     const char **values; /* per failure report */
     size_t cap_values;
+    crtk_check_message *msgs; /* per failure report; at least one */
+    size_t cap_msgs;
 };
 
 /* ---- compile-time providers ---- */
@@ -441,7 +443,9 @@ int crtk_check_state_new(crtk_check_state **out, const crtk_checker *c)
     s->c = c;
     s->arena = malloc(c->arena_size ? c->arena_size : 1);
     s->gen = calloc((size_t)(c->nslots ? c->nslots : 1), sizeof *s->gen);
-    if (!s->arena || !s->gen || crtk_edit_state_new(&s->es) < 0) {
+    s->cap_msgs = 4;
+    s->msgs = malloc(s->cap_msgs * sizeof *s->msgs);
+    if (!s->arena || !s->gen || !s->msgs || crtk_edit_state_new(&s->es) < 0) {
         crtk_check_state_free(s);
         return CRTK_ENOMEM;
     }
@@ -457,6 +461,7 @@ void crtk_check_state_free(crtk_check_state *s)
     free(s->arena);
     free(s->gen);
     free(s->values);
+    free(s->msgs);
     free(s);
 }
 
@@ -544,23 +549,35 @@ report(crtk_check_state *s, int e, const crtk_edit_result *r, crtk_check_fn cb, 
     if (r->status == CRTK_EDIT_ERROR) {
         char msg[300];
         snprintf(msg, sizeof msg, "the edit could not run: %s", r->error);
-        f.type = 'X';
-        f.message = msg;
-        cb(ctx, s->rec, &f);
-        return CRTK_OK;
+        s->msgs[0].type = 'X';
+        s->msgs[0].number = 0;
+        s->msgs[0].text = msg;
+        f.nmessages = 1;
+    } else if (r->nmessages == 0) {
+        s->msgs[0].type = 'E';
+        s->msgs[0].number = 0;
+        s->msgs[0].text = "edit failed";
+        f.nmessages = 1;
+    } else {
+        if (r->nmessages > s->cap_msgs) {
+            crtk_check_message *p = realloc(s->msgs, r->nmessages * sizeof *p);
+            if (!p)
+                return CRTK_ENOMEM;
+            s->msgs = p;
+            s->cap_msgs = r->nmessages;
+        }
+        for (m = 0; m < r->nmessages; m++) {
+            s->msgs[m].type = (char)r->messages[m].type;
+            s->msgs[m].number = r->messages[m].number;
+            s->msgs[m].text = r->messages[m].text;
+        }
+        f.nmessages = r->nmessages;
     }
-    if (r->nmessages == 0) {
-        f.type = 'E';
-        f.message = "edit failed";
-        cb(ctx, s->rec, &f);
-        return CRTK_OK;
-    }
-    for (m = 0; m < r->nmessages; m++) {
-        f.type = (char)r->messages[m].type;
-        f.message_number = r->messages[m].number;
-        f.message = r->messages[m].text;
-        cb(ctx, s->rec, &f);
-    }
+    f.messages = s->msgs;
+    f.type = s->msgs[0].type;
+    f.message_number = s->msgs[0].number;
+    f.message = s->msgs[0].text;
+    cb(ctx, s->rec, &f);
     return CRTK_OK;
 }
 
