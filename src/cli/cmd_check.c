@@ -35,7 +35,8 @@ void usage_check(FILE *f)
                "options:\n"
                "  --edits DIR         edits in crtk's text format (default: the shipped edits)\n"
                "  --metafile F.smf    an EDITS50 metafile instead\n"
-               "  --set TAG           the edit set to run (default: all)\n"
+               "  --set TAG           the edit set to run (default: hospital-to-state for the\n"
+               "                      shipped edits, else all; a metafile: every edit)\n"
                "  --format F          detail lines: text (default), json (JSON Lines), csv\n"
                "  --summary-only      no detail lines\n"
                "  --html FILE         also write a self-contained HTML report (mode 0600)\n"
@@ -45,6 +46,8 @@ void usage_check(FILE *f)
                "  --layout FILE, --dictionary FILE, --version V, --encoding E\n"
                "                      as for crtk validate\n"
                "  --verbose           list every edit skipped for a field the file lacks\n"
+               "  --allow-skipped     exit by the edits' results even when some edits of the\n"
+               "                      set did not compile (they are listed; default: exit 2)\n"
                "  --quiet             no progress or skipped-edit note on stderr\n");
 }
 
@@ -173,6 +176,8 @@ typedef struct checkctx {
     long files, patients, tumors, tumors_err, errors, runs;
     /* per checker, per edit counts */
     long *fails[32];
+    bool allow_skipped;
+    int uncompiled; /* edits of the set that did not compile, over every layout */
     /* threads */
     pthread_mutex_t mu;
     pthread_cond_t cv_work, cv_done;
@@ -327,6 +332,13 @@ static int check_batch(batch *b, crtk_check_state *st)
     return CRTK_OK;
 }
 
+/* An edit of a set that covers several versions may use a field this version lacks:
+ * expected, and listed; any other compile error is a broken edit. */
+static bool is_missing_field(const crtk_error *e)
+{
+    return strstr(e->message, "unknown field") != NULL;
+}
+
 static int checker_index(checkctx *cx, const crtk_layout *l, crtk_error *err)
 {
     crtk_check_opts o = CRTK_CHECK_OPTS_INIT;
@@ -355,18 +367,21 @@ static int checker_index(checkctx *cx, const crtk_layout *l, crtk_error *err)
         int k, missing = 0;
         for (k = 0; k < crtk_checker_skipped_count(c); k++) {
             const crtk_error *e = crtk_checker_skipped_error(c, k);
-            if (!cx->verbose && strstr(e->message, "unknown field")) {
+            if (is_missing_field(e)) {
                 missing++;
-                continue;
+                if (!cx->verbose)
+                    continue;
+            } else {
+                cx->uncompiled++;
             }
             fprintf(stderr, "%s: edit %s skipped (%s): %s:%ld:%ld: %s\n", cli_prog,
                     crtk_checker_skipped_tag(c, k), crtk_layout_name(l), e->source, e->line,
                     e->column, e->message);
         }
-        if (missing && !cx->quiet)
+        if (missing && !cx->quiet && !cx->verbose)
             fprintf(stderr,
                     "%s: %d edits skipped: they use fields that %s does not have "
-                    "(--verbose lists them)\n",
+                    "(listed in the summary)\n",
                     cli_prog, missing, crtk_layout_name(l));
     }
     return cx->nchk++;
@@ -648,6 +663,36 @@ static void collect(checkctx *cx, row **edits_out, int *ne_out, row **fields_out
     *nf_out = nf;
 }
 
+/* Every edit of the set that did not run on a layout, by why: fields the layout lacks,
+ * or a compile error. */
+static void print_skipped(const crtk_checker *c, const crtk_layout *l, FILE *out)
+{
+    int pass, k, n = crtk_checker_skipped_count(c);
+
+    for (pass = 0; pass < 2; pass++) {
+        int col = 0, count = 0;
+        for (k = 0; k < n; k++)
+            count += is_missing_field(crtk_checker_skipped_error(c, k)) == (pass == 0);
+        if (!count)
+            continue;
+        fprintf(out, "  Skipped on %s, %s (%d):", crtk_layout_name(l),
+                pass == 0 ? "fields it lacks" : "did not compile", count);
+        col = 100;
+        for (k = 0; k < n; k++) {
+            const char *tag = crtk_checker_skipped_tag(c, k);
+            if (is_missing_field(crtk_checker_skipped_error(c, k)) != (pass == 0))
+                continue;
+            if (col + (int)strlen(tag) + 1 > 90) {
+                fputs("\n   ", out);
+                col = 3;
+            }
+            fprintf(out, " %s", tag);
+            col += (int)strlen(tag) + 1;
+        }
+        fputc('\n', out);
+    }
+}
+
 static void print_summary(checkctx *cx, FILE *out)
 {
     row *er, *fr;
@@ -664,6 +709,8 @@ static void print_summary(checkctx *cx, FILE *out)
             fprintf(out, " (%d skipped)", sk);
         fputc('\n', out);
     }
+    for (i = 0; i < cx->nchk; i++)
+        print_skipped(cx->checkers[i], cx->layouts[i], out);
     fprintf(out, "  Files read:          %ld\n", cx->files);
     fprintf(out, "  Patients read:       %ld\n", cx->patients);
     fprintf(out, "  Tumors read:         %ld\n", cx->tumors);
@@ -837,6 +884,7 @@ int cmd_check(int argc, char **argv)
                                              {"encoding", required_argument, NULL, 'e'},
                                              {"quiet", no_argument, NULL, 'q'},
                                              {"verbose", no_argument, NULL, 'v'},
+                                             {"allow-skipped", no_argument, NULL, 'A'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
     checkctx cx;
@@ -853,7 +901,7 @@ int cmd_check(int argc, char **argv)
     cx.detail = true;
     cx.jobs = 1;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "E:m:s:f:SH:j:WT:l:d:V:e:qvh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "E:m:s:f:SH:j:WT:l:d:V:e:qvAh", longopts, NULL)) != -1) {
         int shared = cli_reader_option(c, optarg, &lo, &ropts);
         if (shared < 0)
             return EXIT_TROUBLE;
@@ -898,8 +946,8 @@ int cmd_check(int argc, char **argv)
             cx.fail_warnings = true;
             break;
         case 'T':
-            if (strlen(optarg) != 8 || strspn(optarg, "0123456789") != 8) {
-                cli_error("--today must be YYYYMMDD");
+            if (!cli_valid_date(optarg)) {
+                cli_error("--today \"%s\" is not a date YYYYMMDD", optarg);
                 return EXIT_TROUBLE;
             }
             cx.today = optarg;
@@ -909,6 +957,9 @@ int cmd_check(int argc, char **argv)
             break;
         case 'v':
             cx.verbose = true;
+            break;
+        case 'A':
+            cx.allow_skipped = true;
             break;
         case 'h':
             usage_check(stdout);
@@ -928,6 +979,9 @@ int cmd_check(int argc, char **argv)
     }
     if (load_edits(&cx, dir, smf) < 0)
         return EXIT_TROUBLE;
+    /* The default is the set a registrar means: what a hospital sends its state. */
+    if (!set && !smf && crtk_editdb_find_set(cx.db, "hospital-to-state"))
+        set = "hospital-to-state";
     if (!set && !smf && crtk_editdb_find_set(cx.db, "all"))
         set = "all";
     if (set && !crtk_editdb_find_set(cx.db, set)) {
@@ -985,6 +1039,18 @@ int cmd_check(int argc, char **argv)
         status = EXIT_TROUBLE;
     if (status == EXIT_OK && cx.errors)
         status = EXIT_INVALID;
+    /* Never pass by accident: a broken edit, or nothing checked at all. */
+    if (cx.uncompiled && !cx.allow_skipped) {
+        cli_error("%d edit(s) of the set did not compile and were not run (listed above and "
+                  "in the summary); --allow-skipped accepts that",
+                  cx.uncompiled);
+        status = EXIT_TROUBLE;
+    }
+    if (cx.runs == 0 && status != EXIT_TROUBLE) {
+        cli_error("no edit was run: %s",
+                  cx.tumors ? "no edit of the set applies to these files" : "no tumor was read");
+        status = EXIT_TROUBLE;
+    }
 out:
     fflush(stdout);
     for (i = 0; cx.states && i < cx.jobs * 32; i++)
