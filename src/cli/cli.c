@@ -1,6 +1,7 @@
 /* cli.c - helpers shared by the crtk commands. */
 #include "cli.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -225,4 +226,30 @@ bool cli_valid_date(const char *s)
     if (y < 1000 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
         return false;
     return !(m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
+}
+
+bool cli_output_writable(const char *path)
+{
+    struct stat st;
+    char dir[4096];
+    const char *slash;
+
+    if (!strcmp(path, "-"))
+        return true;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        cli_error("%s: is a directory", path);
+        return false;
+    }
+    slash = strrchr(path, '/');
+    if (!slash)
+        snprintf(dir, sizeof dir, ".");
+    else if (slash == path)
+        snprintf(dir, sizeof dir, "/");
+    else
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+    if (stat(path, &st) != 0 && access(dir, W_OK | X_OK) != 0) {
+        cli_error("%s: cannot be written: %s", path, strerror(errno));
+        return false;
+    }
+    return true;
 }

@@ -48,6 +48,9 @@ int cli_reader_option(int c, const char *arg, cli_layout_opts *lo, crtk_reader_o
 crtk_format cli_output_format(const char *path, bool *gz);
 /* Resolve a user's version argument ("18", "250") to a 3-digit version, 0 if invalid. */
 int cli_version(const char *s);
+/* Can an output file be created at path? False (after an error message) when it is a
+ * directory or its folder is not writable; checked before any input is read. */
+bool cli_output_writable(const char *path);
 /* A real calendar date written YYYYMMDD (for --today). */
 bool cli_valid_date(const char *s);
 /* Parse a record type argument. */
