@@ -95,6 +95,9 @@ static const char style[] =
     "details summary{cursor:pointer}.desc{color:#555;max-width:50em}\n"
     ".msg{color:#822}.vals{color:#555;font-size:.9em}.meta td:first-child{font-weight:bold}\n"
     ".filters{margin:.5em 0}.filters label{margin-right:1.5em}code{font-size:.95em}\n"
+    "#records{width:100%}#records td.fails{width:60%}.keys{white-space:nowrap}"
+    ".k{color:#666;font-size:.85em}#records ul{margin:0;"
+    "padding-left:1.1em}#records li{margin-bottom:.3em}\n"
     "@media print{.filters{display:none}table.sortable th:after{content:''}"
     "h2{page-break-after:avoid}tr{page-break-inside:avoid}body{margin:0}}\n"
     "</style>\n";
@@ -318,13 +321,8 @@ records(hw *h, const crtk_check_report *r, const rrow *er, int ne, const rrow *f
         num(h, (long long)r->nrecs);
         raw(h, "; see crtk check --html-max-records). The counts above include them.</p>\n");
     }
-    raw(h, "<table id=\"records\"><thead><tr><th>where</th>");
-    for (k = 0; k < REPORT_KEYS; k++) {
-        raw(h, "<th>");
-        text(h, crtk__report_key_labels[k]);
-        raw(h, "</th>");
-    }
-    raw(h, "<th>failed edits</th></tr></thead><tbody>\n");
+    raw(h, "<table id=\"records\"><thead><tr><th>where</th><th>tumor</th>"
+           "<th>failed edits</th></tr></thead><tbody>\n");
     for (i = 0; i < r->nrecs; i++) {
         const rrec *d = &r->recs[i];
         raw(h, "<tr data-edits=\"");
@@ -335,16 +333,26 @@ records(hw *h, const crtk_check_report *r, const rrow *er, int ne, const rrow *f
         raw(h, "\" data-fields=\"");
         for (j = 0; j < d->nf; j++)
             field_numbers(h, r, &r->fails[d->f0 + j]);
-        raw(h, "\"><td>");
+        raw(h, "\"><td title=\"");
         text(h, r->files[d->file].path);
-        fmt(h, ":%ld<br>patient %ld, tumor %d</td>", d->line, d->patient, d->tumor + 1);
-        for (k = 0; k < REPORT_KEYS; k++) {
-            raw(h, "<td>");
-            if (d->keys[k] != (size_t)-1)
-                text(h, r->mem.s + d->keys[k]);
-            raw(h, "</td>");
+        raw(h, "\">");
+        {
+            const char *path = r->files[d->file].path, *base = strrchr(path, '/');
+            text(h, base ? base + 1 : path);
         }
-        raw(h, "<td><ul>");
+        fmt(h, ":%ld<br>patient %ld, tumor %d</td>", d->line, d->patient, d->tumor + 1);
+        raw(h, "<td class=\"keys\">");
+        for (k = 0; k < REPORT_KEYS; k++) {
+            if (d->keys[k] == (size_t)-1 || !r->mem.s[d->keys[k]])
+                continue; /* not in this record type, or blank */
+            raw(h, "<span class=\"k\">");
+            text(h, crtk__report_key_labels[k]);
+            raw(h, "</span> ");
+            text(h, r->mem.s + d->keys[k]);
+            raw(h, "<br>");
+        }
+        raw(h, "</td>");
+        raw(h, "<td class=\"fails\"><ul>");
         for (j = 0; j < d->nf; j++) {
             const rfail *f = &r->fails[d->f0 + j];
             raw(h, "<li><code>");
