@@ -3,6 +3,7 @@
  * binary searches: no allocation, no initialisation, safe from any thread. */
 #include "crtk/codes.h"
 #include "codes_internal.h"
+#include "crtk/record.h"
 
 #include <string.h>
 
@@ -77,4 +78,41 @@ size_t crtk_code_count(const char *naaccr_id)
 {
     const crtk__code_table *t = find_table(naaccr_id);
     return t ? t->count : 0;
+}
+
+/* Items labelled together with another item of the same tumor: "CODE/OTHER". */
+static const struct {
+    const char *id, *with;
+} combined[] = {
+    {"histologicTypeIcdO3", "behaviorCodeIcdO3"},
+};
+
+const char *crtk_record_code_label(const crtk_record *rec, const crtk_item *item, int tumor)
+{
+    const char *v, *w, *label;
+    size_t len, wlen;
+    char key[32];
+
+    if (!rec || !item)
+        return NULL;
+    v = crtk_record_get(rec, item, tumor, &len);
+    if (!v)
+        return NULL;
+    for (size_t i = 0; i < sizeof combined / sizeof combined[0]; i++) {
+        const crtk_item *other;
+        if (strcmp(item->id, combined[i].id))
+            continue;
+        other = crtk_layout_find(crtk_record_layout(rec), combined[i].with);
+        w = other ? crtk_record_get(rec, other, tumor, &wlen) : NULL;
+        if (!w || len + wlen + 2 > sizeof key)
+            break;
+        memcpy(key, v, len);
+        key[len] = '/';
+        memcpy(key + len + 1, w, wlen);
+        label = crtk_code_label_n(item->id, key, len + 1 + wlen);
+        if (label)
+            return label;
+        break;
+    }
+    return crtk_code_label_n(item->id, v, len);
 }

@@ -7,6 +7,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "crtk/error.h"
+#include "crtk/layouts.h"
+#include "crtk/record.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -23,6 +25,15 @@ CRTK_API const char *crtk_code_label(const char *naaccr_id, const char *code);
 
 /** Same with a length-delimited code (a record value, not NUL-terminated). */
 CRTK_API const char *crtk_code_label_n(const char *naaccr_id, const char *code, size_t len);
+
+/**
+ * Label of the value @p item has in @p rec (@p tumor, 0-based, for tumor items), as
+ * crtk_code_label() gives it. Items whose codes mean something only with another item's are
+ * looked up together: histologicTypeIcdO3 with the tumor's behaviorCodeIcdO3 ("8500/3").
+ * @return a borrowed static string, NULL when the item is absent or its code unknown.
+ */
+CRTK_API const char *
+crtk_record_code_label(const crtk_record *rec, const crtk_item *item, int tumor);
 
 /** Whether the tables have codes of the item @p naaccr_id. */
 CRTK_API bool crtk_code_table_has(const char *naaccr_id);
