@@ -48,6 +48,8 @@ int cli_reader_option(int c, const char *arg, cli_layout_opts *lo, crtk_reader_o
 crtk_format cli_output_format(const char *path, bool *gz);
 /* Resolve a user's version argument ("18", "250") to a 3-digit version, 0 if invalid. */
 int cli_version(const char *s);
+/* A real calendar date written YYYYMMDD (for --today). */
+bool cli_valid_date(const char *s);
 /* Parse a record type argument. */
 char cli_record_type(const char *s);
 

@@ -35,7 +35,8 @@ void usage_check(FILE *f)
                "options:\n"
                "  --edits DIR         edits in crtk's text format (default: the shipped edits)\n"
                "  --metafile F.smf    an EDITS50 metafile instead\n"
-               "  --set TAG           the edit set to run (default: all)\n"
+               "  --set TAG           the edit set to run (default: hospital-to-state for the\n"
+               "                      shipped edits, else all; a metafile: every edit)\n"
                "  --format F          detail lines: text (default), json (JSON Lines), csv\n"
                "  --summary-only      no detail lines\n"
                "  --html FILE         also write a self-contained HTML report (mode 0600)\n"
@@ -45,6 +46,8 @@ void usage_check(FILE *f)
                "  --layout FILE, --dictionary FILE, --version V, --encoding E\n"
                "                      as for crtk validate\n"
                "  --verbose           list every edit skipped for a field the file lacks\n"
+               "  --allow-skipped     exit by the edits' results even when some edits of the\n"
+               "                      set did not compile (they are listed; default: exit 2)\n"
                "  --quiet             no progress or skipped-edit note on stderr\n");
 }
 
@@ -150,8 +153,8 @@ typedef struct batch {
     long *edit_fail; /* per edit of chk */
     int nedit;
     long tumors, tumors_err, errors, runs, patients;
-    int cur_tumor_err;   /* bookkeeping inside one record */
-    long last_tumor_key; /* to count tumors with errors once */
+    unsigned char *tumor_err; /* per tumor of the record being checked: has an error */
+    int cap_tumor_err;
     enum fmt fmt;
     bool detail;
     int state; /* 0 free, 1 queued, 2 done */
@@ -173,6 +176,8 @@ typedef struct checkctx {
     long files, patients, tumors, tumors_err, errors, runs;
     /* per checker, per edit counts */
     long *fails[32];
+    bool allow_skipped;
+    int uncompiled; /* edits of the set that did not compile, over every layout */
     /* threads */
     pthread_mutex_t mu;
     pthread_cond_t cv_work, cv_done;
@@ -202,18 +207,13 @@ static void on_failure(void *ctx, const crtk_record *rec, const crtk_check_failu
     const crtk_item *pid = crtk_layout_find(l, "patientIdNumber");
     const char *id = pid ? crtk_record_get(rec, pid, 0, NULL) : NULL;
     long line = crtk_record_line(rec, f->tumor);
-    long key = crtk_record_ordinal(rec) * 100000L + f->tumor;
     size_t i;
     char tmp[512];
 
-    if (f->type == 'M')
-        return; /* informational messages are listed, not counted, below */
     b->errors++;
     b->edit_fail[f->edit]++;
-    if (key != b->last_tumor_key) {
-        b->last_tumor_key = key;
-        b->tumors_err++;
-    }
+    if (f->tumor >= 0 && f->tumor < b->cap_tumor_err)
+        b->tumor_err[f->tumor] = 1;
     if (!b->detail)
         return;
     if (!id)
@@ -223,7 +223,9 @@ static void on_failure(void *ctx, const crtk_record *rec, const crtk_check_failu
         bprintf(&b->out, "%s:%ld: patient %s tumor %d", b->file, line, id, f->tumor + 1);
         if (f->other_tumor >= 0)
             bprintf(&b->out, " and tumor %d", f->other_tumor + 1);
-        bprintf(&b->out, ": %s %s: %s", f->tag, f->name, f->message);
+        bprintf(&b->out, ": %s %s: ", f->tag, f->name);
+        for (i = 0; i < f->nmessages; i++)
+            bprintf(&b->out, "%s%s", i ? "; " : "", f->messages[i].text);
         if (f->nfields) {
             bputs(&b->out, " [");
             for (i = 0; i < f->nfields; i++)
@@ -249,7 +251,14 @@ static void on_failure(void *ctx, const crtk_record *rec, const crtk_check_failu
         bprintf(&b->out, ",\"type\":\"%c\",\"messageNumber\":%ld,\"message\":", f->type,
                 f->message_number);
         json_str(&b->out, f->message);
-        bputs(&b->out, ",\"fields\":[");
+        bputs(&b->out, ",\"messages\":[");
+        for (i = 0; i < f->nmessages; i++) {
+            bprintf(&b->out, "%s{\"type\":\"%c\",\"number\":%ld,\"text\":", i ? "," : "",
+                    f->messages[i].type, f->messages[i].number);
+            json_str(&b->out, f->messages[i].text);
+            bputs(&b->out, "}");
+        }
+        bputs(&b->out, "],\"fields\":[");
         for (i = 0; i < f->nfields; i++) {
             bputs(&b->out, i ? ",{\"name\":" : "{\"name\":");
             json_str(&b->out, f->field_names[i]);
@@ -271,7 +280,13 @@ static void on_failure(void *ctx, const crtk_record *rec, const crtk_check_failu
         bputs(&b->out, ",");
         csv_str(&b->out, f->name);
         bprintf(&b->out, ",%ld,", f->message_number);
-        csv_str(&b->out, f->message);
+        {
+            buf mv = {0};
+            for (i = 0; i < f->nmessages; i++)
+                bprintf(&mv, "%s%s", i ? " | " : "", f->messages[i].text);
+            csv_str(&b->out, mv.s ? mv.s : "");
+            free(mv.s);
+        }
         bputs(&b->out, ",");
         tmp[0] = '\0';
         {
@@ -293,17 +308,35 @@ static int check_batch(batch *b, crtk_check_state *st)
 {
     int i, rc;
 
-    b->last_tumor_key = -1;
     for (i = 0; i < b->n; i++) {
         long runs = 0;
-        b->tumors += crtk_record_tumor_count(b->recs[i]);
+        int t, nt = crtk_record_tumor_count(b->recs[i]);
+        if (nt > b->cap_tumor_err) {
+            unsigned char *p = realloc(b->tumor_err, (size_t)nt);
+            if (!p)
+                return CRTK_ENOMEM;
+            b->tumor_err = p;
+            b->cap_tumor_err = nt;
+        }
+        memset(b->tumor_err, 0, (size_t)nt);
+        b->tumors += nt;
         rc = crtk_check_record(st, b->recs[i], on_failure, b, &runs);
         if (rc < 0)
             return rc;
+        /* a tumor counts once, however many edits (or pairs) failed on it */
+        for (t = 0; t < nt; t++)
+            b->tumors_err += b->tumor_err[t];
         b->runs += runs;
     }
     b->patients += b->n;
     return CRTK_OK;
+}
+
+/* An edit of a set that covers several versions may use a field this version lacks:
+ * expected, and listed; any other compile error is a broken edit. */
+static bool is_missing_field(const crtk_error *e)
+{
+    return strstr(e->message, "unknown field") != NULL;
 }
 
 static int checker_index(checkctx *cx, const crtk_layout *l, crtk_error *err)
@@ -334,18 +367,21 @@ static int checker_index(checkctx *cx, const crtk_layout *l, crtk_error *err)
         int k, missing = 0;
         for (k = 0; k < crtk_checker_skipped_count(c); k++) {
             const crtk_error *e = crtk_checker_skipped_error(c, k);
-            if (!cx->verbose && strstr(e->message, "unknown field")) {
+            if (is_missing_field(e)) {
                 missing++;
-                continue;
+                if (!cx->verbose)
+                    continue;
+            } else {
+                cx->uncompiled++;
             }
             fprintf(stderr, "%s: edit %s skipped (%s): %s:%ld:%ld: %s\n", cli_prog,
                     crtk_checker_skipped_tag(c, k), crtk_layout_name(l), e->source, e->line,
                     e->column, e->message);
         }
-        if (missing && !cx->quiet)
+        if (missing && !cx->quiet && !cx->verbose)
             fprintf(stderr,
                     "%s: %d edits skipped: they use fields that %s does not have "
-                    "(--verbose lists them)\n",
+                    "(listed in the summary)\n",
                     cli_prog, missing, crtk_layout_name(l));
     }
     return cx->nchk++;
@@ -627,6 +663,36 @@ static void collect(checkctx *cx, row **edits_out, int *ne_out, row **fields_out
     *nf_out = nf;
 }
 
+/* Every edit of the set that did not run on a layout, by why: fields the layout lacks,
+ * or a compile error. */
+static void print_skipped(const crtk_checker *c, const crtk_layout *l, FILE *out)
+{
+    int pass, k, n = crtk_checker_skipped_count(c);
+
+    for (pass = 0; pass < 2; pass++) {
+        int col = 0, count = 0;
+        for (k = 0; k < n; k++)
+            count += is_missing_field(crtk_checker_skipped_error(c, k)) == (pass == 0);
+        if (!count)
+            continue;
+        fprintf(out, "  Skipped on %s, %s (%d):", crtk_layout_name(l),
+                pass == 0 ? "fields it lacks" : "did not compile", count);
+        col = 100;
+        for (k = 0; k < n; k++) {
+            const char *tag = crtk_checker_skipped_tag(c, k);
+            if (is_missing_field(crtk_checker_skipped_error(c, k)) != (pass == 0))
+                continue;
+            if (col + (int)strlen(tag) + 1 > 90) {
+                fputs("\n   ", out);
+                col = 3;
+            }
+            fprintf(out, " %s", tag);
+            col += (int)strlen(tag) + 1;
+        }
+        fputc('\n', out);
+    }
+}
+
 static void print_summary(checkctx *cx, FILE *out)
 {
     row *er, *fr;
@@ -643,6 +709,8 @@ static void print_summary(checkctx *cx, FILE *out)
             fprintf(out, " (%d skipped)", sk);
         fputc('\n', out);
     }
+    for (i = 0; i < cx->nchk; i++)
+        print_skipped(cx->checkers[i], cx->layouts[i], out);
     fprintf(out, "  Files read:          %ld\n", cx->files);
     fprintf(out, "  Patients read:       %ld\n", cx->patients);
     fprintf(out, "  Tumors read:         %ld\n", cx->tumors);
@@ -816,6 +884,7 @@ int cmd_check(int argc, char **argv)
                                              {"encoding", required_argument, NULL, 'e'},
                                              {"quiet", no_argument, NULL, 'q'},
                                              {"verbose", no_argument, NULL, 'v'},
+                                             {"allow-skipped", no_argument, NULL, 'A'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
     checkctx cx;
@@ -832,7 +901,7 @@ int cmd_check(int argc, char **argv)
     cx.detail = true;
     cx.jobs = 1;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "E:m:s:f:SH:j:WT:l:d:V:e:qvh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "E:m:s:f:SH:j:WT:l:d:V:e:qvAh", longopts, NULL)) != -1) {
         int shared = cli_reader_option(c, optarg, &lo, &ropts);
         if (shared < 0)
             return EXIT_TROUBLE;
@@ -877,8 +946,8 @@ int cmd_check(int argc, char **argv)
             cx.fail_warnings = true;
             break;
         case 'T':
-            if (strlen(optarg) != 8 || strspn(optarg, "0123456789") != 8) {
-                cli_error("--today must be YYYYMMDD");
+            if (!cli_valid_date(optarg)) {
+                cli_error("--today \"%s\" is not a date YYYYMMDD", optarg);
                 return EXIT_TROUBLE;
             }
             cx.today = optarg;
@@ -888,6 +957,9 @@ int cmd_check(int argc, char **argv)
             break;
         case 'v':
             cx.verbose = true;
+            break;
+        case 'A':
+            cx.allow_skipped = true;
             break;
         case 'h':
             usage_check(stdout);
@@ -907,6 +979,9 @@ int cmd_check(int argc, char **argv)
     }
     if (load_edits(&cx, dir, smf) < 0)
         return EXIT_TROUBLE;
+    /* The default is the set a registrar means: what a hospital sends its state. */
+    if (!set && !smf && crtk_editdb_find_set(cx.db, "hospital-to-state"))
+        set = "hospital-to-state";
     if (!set && !smf && crtk_editdb_find_set(cx.db, "all"))
         set = "all";
     if (set && !crtk_editdb_find_set(cx.db, set)) {
@@ -964,6 +1039,18 @@ int cmd_check(int argc, char **argv)
         status = EXIT_TROUBLE;
     if (status == EXIT_OK && cx.errors)
         status = EXIT_INVALID;
+    /* Never pass by accident: a broken edit, or nothing checked at all. */
+    if (cx.uncompiled && !cx.allow_skipped) {
+        cli_error("%d edit(s) of the set did not compile and were not run (listed above and "
+                  "in the summary); --allow-skipped accepts that",
+                  cx.uncompiled);
+        status = EXIT_TROUBLE;
+    }
+    if (cx.runs == 0 && status != EXIT_TROUBLE) {
+        cli_error("no edit was run: %s",
+                  cx.tumors ? "no edit of the set applies to these files" : "no tumor was read");
+        status = EXIT_TROUBLE;
+    }
 out:
     fflush(stdout);
     for (i = 0; cx.states && i < cx.jobs * 32; i++)
@@ -975,6 +1062,7 @@ out:
             crtk_record_free(cx.ring[i].recs[k]);
         free(cx.ring[i].out.s);
         free(cx.ring[i].edit_fail);
+        free(cx.ring[i].tumor_err);
     }
     free(cx.ring);
     for (i = 0; i < cx.nchk; i++) {

@@ -78,6 +78,8 @@ struct crtk_check_state {
     int tumor, other;
     const char **values; /* per failure report */
     size_t cap_values;
+    crtk_check_message *msgs; /* per failure report; at least one */
+    size_t cap_msgs;
 };
 
 /* ---- compile-time providers ---- */
@@ -163,13 +165,35 @@ static int resolve(void *ctx, const char *name, int *width_out)
     return add_slot(c, it, width, SLOT_ITEM);
 }
 
+static bool has_column(const crtk_editdb_table *t, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < crtk_editdb_table_column_count(t); i++)
+        if (!strcasecmp(crtk_editdb_table_column(t, i), name))
+            return true;
+    return false;
+}
+
+static const char *index_cell(const crtk_editdb_table *t, size_t row, const char *colname)
+{
+    size_t i;
+
+    for (i = 0; i < crtk_editdb_table_column_count(t); i++)
+        if (!strcasecmp(crtk_editdb_table_column(t, i), colname))
+            return crtk_editdb_table_cell(t, row, i);
+    return "";
+}
+
 static crtk_edit_table *table(void *ctx, const char *name)
 {
     crtk_checker *c = ctx;
     const crtk_editdb_table *t;
     crtk_edit_table *et = NULL;
-    size_t col, row, ncol;
+    size_t col, row, ncol, nidx, *offs = NULL;
     const char **vals;
+    bool *alias = NULL;
+    strbuf keys = STRBUF_INIT;
     int i;
 
     for (i = 0; i < c->ntables; i++)
@@ -179,18 +203,49 @@ static crtk_edit_table *table(void *ctx, const char *name)
     if (!t)
         return NULL;
     ncol = crtk_editdb_table_column_count(t);
-    vals = calloc(ncol ? ncol : 1, sizeof *vals);
-    if (!vals || crtk_edit_table_new(&et, crtk_editdb_table_name(t), NULL) < 0) {
+    nidx = crtk_editdb_table_index_count(t);
+    vals = calloc(ncol + nidx + 1, sizeof *vals);
+    offs = calloc(ncol + nidx + 1, sizeof *offs);
+    alias = calloc(nidx + 1, sizeof *alias);
+    if (!vals || !offs || !alias || crtk_edit_table_new(&et, crtk_editdb_table_name(t), NULL) < 0) {
         free(vals);
+        free(offs);
+        free(alias);
         return NULL;
     }
     for (col = 0; col < ncol; col++)
         if (crtk_edit_table_add_column(et, crtk_editdb_table_column(t, col), NULL) < 0)
             goto fail;
+    /* "TABLE.INDEX" names an index; EditWriter keeps a multi-column index as a column of that
+     * name holding the key columns concatenated. An index that is not a column gets one. */
+    for (i = 0; i < (int)nidx; i++) {
+        const char *iname = crtk_editdb_table_index_name(t, (size_t)i);
+        alias[i] = !has_column(t, iname);
+        if (alias[i] && crtk_edit_table_add_column(et, iname, NULL) < 0)
+            goto fail;
+    }
     for (row = 0; row < crtk_editdb_table_row_count(t); row++) {
+        size_t n = ncol;
+        sb_clear(&keys);
         for (col = 0; col < ncol; col++)
             vals[col] = crtk_editdb_table_cell(t, row, col);
-        if (crtk_edit_table_add_row(et, vals, ncol, NULL) < 0)
+        for (i = 0; i < (int)nidx; i++) {
+            size_t j;
+            if (!alias[i])
+                continue;
+            offs[n] = keys.len;
+            for (j = 0; j < crtk_editdb_table_index_column_count(t, (size_t)i); j++) {
+                const char *c = index_cell(t, row, crtk_editdb_table_index_column(t, (size_t)i, j));
+                if (sb_adds(&keys, c) < 0)
+                    goto fail;
+            }
+            if (sb_addc(&keys, '\0') < 0)
+                goto fail;
+            n++;
+        }
+        for (col = ncol; col < n; col++)
+            vals[col] = keys.s + offs[col];
+        if (crtk_edit_table_add_row(et, vals, n, NULL) < 0)
             goto fail;
     }
     {
@@ -203,9 +258,15 @@ static crtk_edit_table *table(void *ctx, const char *name)
         c->ntables++;
     }
     free(vals);
+    free(offs);
+    free(alias);
+    sb_free(&keys);
     return et;
 fail:
     free(vals);
+    free(offs);
+    free(alias);
+    sb_free(&keys);
     crtk_edit_table_free(et);
     return NULL;
 }
@@ -441,7 +502,9 @@ int crtk_check_state_new(crtk_check_state **out, const crtk_checker *c)
     s->c = c;
     s->arena = malloc(c->arena_size ? c->arena_size : 1);
     s->gen = calloc((size_t)(c->nslots ? c->nslots : 1), sizeof *s->gen);
-    if (!s->arena || !s->gen || crtk_edit_state_new(&s->es) < 0) {
+    s->cap_msgs = 4;
+    s->msgs = malloc(s->cap_msgs * sizeof *s->msgs);
+    if (!s->arena || !s->gen || !s->msgs || crtk_edit_state_new(&s->es) < 0) {
         crtk_check_state_free(s);
         return CRTK_ENOMEM;
     }
@@ -457,6 +520,7 @@ void crtk_check_state_free(crtk_check_state *s)
     free(s->arena);
     free(s->gen);
     free(s->values);
+    free(s->msgs);
     free(s);
 }
 
@@ -544,23 +608,35 @@ report(crtk_check_state *s, int e, const crtk_edit_result *r, crtk_check_fn cb, 
     if (r->status == CRTK_EDIT_ERROR) {
         char msg[300];
         snprintf(msg, sizeof msg, "the edit could not run: %s", r->error);
-        f.type = 'X';
-        f.message = msg;
-        cb(ctx, s->rec, &f);
-        return CRTK_OK;
+        s->msgs[0].type = 'X';
+        s->msgs[0].number = 0;
+        s->msgs[0].text = msg;
+        f.nmessages = 1;
+    } else if (r->nmessages == 0) {
+        s->msgs[0].type = 'E';
+        s->msgs[0].number = 0;
+        s->msgs[0].text = "edit failed";
+        f.nmessages = 1;
+    } else {
+        if (r->nmessages > s->cap_msgs) {
+            crtk_check_message *p = realloc(s->msgs, r->nmessages * sizeof *p);
+            if (!p)
+                return CRTK_ENOMEM;
+            s->msgs = p;
+            s->cap_msgs = r->nmessages;
+        }
+        for (m = 0; m < r->nmessages; m++) {
+            s->msgs[m].type = (char)r->messages[m].type;
+            s->msgs[m].number = r->messages[m].number;
+            s->msgs[m].text = r->messages[m].text;
+        }
+        f.nmessages = r->nmessages;
     }
-    if (r->nmessages == 0) {
-        f.type = 'E';
-        f.message = "edit failed";
-        cb(ctx, s->rec, &f);
-        return CRTK_OK;
-    }
-    for (m = 0; m < r->nmessages; m++) {
-        f.type = (char)r->messages[m].type;
-        f.message_number = r->messages[m].number;
-        f.message = r->messages[m].text;
-        cb(ctx, s->rec, &f);
-    }
+    f.messages = s->msgs;
+    f.type = s->msgs[0].type;
+    f.message_number = s->msgs[0].number;
+    f.message = s->msgs[0].text;
+    cb(ctx, s->rec, &f);
     return CRTK_OK;
 }
 

@@ -35,6 +35,7 @@ struct crtk_record {
     ext *exts;
     int nexts, capexts;
     long ordinal;
+    uint64_t implied; /* root slots whose value the file stated as a NaaccrData attribute */
 };
 
 int crtk_record_new(crtk_record **out)
@@ -97,6 +98,7 @@ int crtk_record_reset(crtk_record *rec, const crtk_layout *layout)
     rec->ntumors = 0;
     rec->nexts = 0;
     rec->ordinal = 0;
+    rec->implied = 0;
     if (!layout)
         return CRTK_OK;
     if (sv_reset(&rec->root, layout->level_count[CRTK_LEVEL_ROOT]) < 0 ||
@@ -173,6 +175,8 @@ int crtk_record_set(
 
     if (!s || item->slot >= s->n)
         return CRTK_EARG;
+    if (item->level == CRTK_LEVEL_ROOT && item->slot < 64)
+        rec->implied &= ~((uint64_t)1 << item->slot);
     if (len == 0) {
         s->off[item->slot] = ABSENT;
         return CRTK_OK;
@@ -186,6 +190,24 @@ int crtk_record_set(
     s->off[item->slot] = (uint32_t)off;
     s->len[item->slot] = (uint32_t)len;
     return CRTK_OK;
+}
+
+int crtk_record_set_implied(crtk_record *rec, const crtk_item *item, const char *value, size_t len)
+{
+    int rc;
+
+    if (item->level != CRTK_LEVEL_ROOT || item->slot >= 64 || !len)
+        return CRTK_EARG;
+    rc = crtk_record_set(rec, item, 0, value, len);
+    if (rc == CRTK_OK)
+        rec->implied |= (uint64_t)1 << item->slot;
+    return rc;
+}
+
+bool crtk_record_is_implied(const crtk_record *rec, const crtk_item *item)
+{
+    return item->level == CRTK_LEVEL_ROOT && item->slot < 64 && (rec->implied >> item->slot & 1) &&
+           crtk_record_get(rec, item, 0, NULL);
 }
 
 void crtk_record_unset(crtk_record *rec, const crtk_item *item, int tumor)

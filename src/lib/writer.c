@@ -132,6 +132,7 @@ static int map_value(crtk_writer *w, const crtk_record *rec, const crtk_item *s,
     const char *v = crtk_record_get(rec, s, tumor, &len);
     const crtk_item *t = w->map[s->index];
     unsigned rt = crtk_rectype_bit(w->record_type);
+    int rc;
 
     if (!v)
         return CRTK_OK;
@@ -160,9 +161,24 @@ static int map_value(crtk_writer *w, const crtk_record *rec, const crtk_item *s,
                            "--record-type %c to filter it out",
                            crtk_record_ordinal(rec), s->id, s->num, w->record_type, w->record_type);
     }
-    if (crtk_record_set(w->scratch, t, tumor, v, len) < 0)
+    if (s->level == CRTK_LEVEL_ROOT && t->level == CRTK_LEVEL_ROOT &&
+        crtk_record_is_implied(rec, s))
+        rc = crtk_record_set_implied(w->scratch, t, v, len);
+    else
+        rc = crtk_record_set(w->scratch, t, tumor, v, len);
+    if (rc < 0)
         return crtk__wfail(w, CRTK_ENOMEM, NULL, "out of memory");
     return CRTK_OK;
+}
+
+/* Give a root item present in the output record a new value, implied if it was. */
+static int restate(crtk_record *r, const crtk_item *it, const char *v, size_t len)
+{
+    if (!it || it->level != CRTK_LEVEL_ROOT || !crtk_record_get(r, it, 0, NULL))
+        return CRTK_OK;
+    if (crtk_record_is_implied(r, it))
+        return crtk_record_set_implied(r, it, v, len);
+    return crtk_record_set(r, it, 0, v, len);
 }
 
 static int remap(crtk_writer *w, const crtk_record *rec, const crtk_record **out)
@@ -199,12 +215,9 @@ static int remap(crtk_writer *w, const crtk_record *rec, const crtk_record **out
         const crtk_item *rt = crtk_layout_find(w->opts.layout, "recordType");
         const crtk_item *ver = crtk_layout_find(w->opts.layout, "naaccrRecordVersion");
         char v[16];
-        if (rt && rt->level == CRTK_LEVEL_ROOT && crtk_record_get(w->scratch, rt, 0, NULL) &&
-            crtk_record_set(w->scratch, rt, 0, &w->record_type, 1) < 0)
-            return crtk__wfail(w, CRTK_ENOMEM, NULL, "out of memory");
         snprintf(v, sizeof v, "%d", crtk_layout_version(w->opts.layout));
-        if (ver && ver->level == CRTK_LEVEL_ROOT && crtk_record_get(w->scratch, ver, 0, NULL) &&
-            crtk_record_set(w->scratch, ver, 0, v, strlen(v)) < 0)
+        if (restate(w->scratch, rt, &w->record_type, 1) < 0 ||
+            restate(w->scratch, ver, v, strlen(v)) < 0)
             return crtk__wfail(w, CRTK_ENOMEM, NULL, "out of memory");
     }
     for (lv = 0; lv < CRTK_LEVELS; lv++) {

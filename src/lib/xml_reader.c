@@ -967,6 +967,20 @@ static int begin_patient(crtk_reader *rd, xr *x, crtk_record *rec)
         if (crtk_record_set(rec, x->roots[i].it, 0, x->rootbuf.s + x->roots[i].off,
                             x->roots[i].len) < 0)
             return crtk__rfail(rd, CRTK_ENOMEM, 0, 0, NULL, "out of memory");
+    /* NAACCR XML states the record type and version as NaaccrData attributes; files from
+     * other writers often have no Item for them. The attributes are their values then. */
+    {
+        const crtk_item *rt = crtk_layout_find(x->lay, "recordType");
+        const crtk_item *ver = crtk_layout_find(x->lay, "naaccrRecordVersion");
+        char v[16];
+        int n = snprintf(v, sizeof v, "%d", rd->info.naaccr_version);
+        if (rt && rt->level == CRTK_LEVEL_ROOT && !crtk_record_get(rec, rt, 0, NULL) &&
+            crtk_record_set_implied(rec, rt, &rd->info.record_type, 1) < 0)
+            return crtk__rfail(rd, CRTK_ENOMEM, 0, 0, NULL, "out of memory");
+        if (ver && ver->level == CRTK_LEVEL_ROOT && !crtk_record_get(rec, ver, 0, NULL) &&
+            crtk_record_set_implied(rec, ver, v, (size_t)n) < 0)
+            return crtk__rfail(rd, CRTK_ENOMEM, 0, 0, NULL, "out of memory");
+    }
     for (i = 0; i < x->nrexts; i++)
         if (crtk_record_add_extension(rec, CRTK_LEVEL_ROOT, 0, x->rootbuf.s + x->rexts[i].off,
                                       x->rexts[i].len) < 0)

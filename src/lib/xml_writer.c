@@ -271,6 +271,8 @@ static int put_items(crtk_writer *w, const crtk_record *rec, crtk_level lv, int 
 
         if (!v || !len)
             continue;
+        if (lv == CRTK_LEVEL_ROOT && crtk_record_is_implied(rec, it))
+            continue; /* stated by the NaaccrData attributes, as the source file did */
         if ((rc = put(w, indent, (size_t)depth * 4)) < 0 ||
             (rc = puts_(w, "<Item naaccrId=\"")) < 0 || (rc = puts_(w, it->id)) < 0)
             return rc;

@@ -30,7 +30,16 @@ typedef struct crtk_check_opts {
         CRTK_CHECK_OPTS_VERSION, NULL, false, NULL, 0 \
     }
 
-/** One failed edit on one tumor (or pair of tumors). Borrowed during the callback. */
+/** One message of a failed edit. */
+typedef struct crtk_check_message {
+    char type;        /* 'E' error, 'M' informational (SAVE_TEXT), 'X' run error */
+    long number;      /* message number, 0 for free text */
+    const char *text; /* placeholders expanded */
+} crtk_check_message;
+
+/** One failed edit on one tumor (or pair of tumors): the callback is called once per failed
+ *  edit, with every message the edit produced (SAVE_TEXT texts included). Borrowed during
+ *  the callback. `type`, `message_number` and `message` repeat messages[0]. */
 typedef struct crtk_check_failure {
     int edit;            /* index of the edit in the checker (0..crtk_checker_edit_count-1) */
     const char *tag;     /* edit tag */
@@ -44,6 +53,8 @@ typedef struct crtk_check_failure {
     const char *const *field_names;
     const char *const *field_values; /* as the edit saw them: fixed width, untrimmed */
     const int *field_items;          /* NAACCR item numbers, 0 for crtk pseudo-fields */
+    size_t nmessages;                /* at least 1 */
+    const crtk_check_message *messages;
 } crtk_check_failure;
 
 typedef void (*crtk_check_fn)(void *ctx, const crtk_record *rec, const crtk_check_failure *f);

@@ -34,6 +34,14 @@ crtk_record_get(const crtk_record *rec, const crtk_item *item, int tumor, size_t
 /** Set a value (copied). An empty value (len 0) makes the item absent. */
 CRTK_API CRTK_NODISCARD int
 crtk_record_set(crtk_record *rec, const crtk_item *item, int tumor, const char *value, size_t len);
+/** Set a NaaccrData (root) value that the file stated only once, outside its Items (the
+ *  XML root attributes recordType and baseDictionaryUri give items 10 and 50). The value is
+ *  data for edits, show and flat/CSV output; an XML writer keeps it in the attribute and
+ *  writes no Item for it. crtk_record_set on the item makes it an ordinary value again. */
+CRTK_API CRTK_NODISCARD int
+crtk_record_set_implied(crtk_record *rec, const crtk_item *item, const char *value, size_t len);
+/** True when the root item's value was set by crtk_record_set_implied. */
+CRTK_API bool crtk_record_is_implied(const crtk_record *rec, const crtk_item *item);
 /** Make an item absent. */
 CRTK_API void crtk_record_unset(crtk_record *rec, const crtk_item *item, int tumor);
 /** Number of items present at the root / patient / one tumor. */

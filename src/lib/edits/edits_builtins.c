@@ -472,7 +472,7 @@ BI(save_text)
     if (crtk__edits_add_message(st, CRTK_EDIT_MSG_INFO, 0, a[0].s, (size_t)a[0].n) < 0)
         return oom(st);
     st->failed = true;
-    out->i = 1;
+    out->i = 0; /* the reference engine's value: SAVE_TEXT returns 0 */
     return 0;
 }
 
@@ -506,7 +506,7 @@ save_error(crtk_edit_state *st, const insn *in, val *a, int argc, val *out, bool
     if (rc < 0)
         return oom(st);
     st->failed = true;
-    out->i = 1;
+    out->i = 0; /* as the reference engine: `return SET_ERROR(...)` fails */
     return 0;
 }
 
@@ -523,12 +523,34 @@ BI(set_error)
 /* IMS: warnings are no-ops returning TRUE unless "fail warnings" is on. */
 BI(save_warning_text)
 {
+    int rc = st->edit->fail_warnings ? save_error(st, in, a, argc, out, true) : 0;
     out->i = 1;
-    return st->edit->fail_warnings ? save_error(st, in, a, argc, out, true) : 0;
+    return rc;
 }
 
 BI(set_warning)
 {
+    int rc = st->edit->fail_warnings ? save_error(st, in, a, argc, out, false) : 0;
     out->i = 1;
-    return st->edit->fail_warnings ? save_error(st, in, a, argc, out, false) : 0;
+    return rc;
+}
+
+/* USR2(...): the user exit that flags a failure; a text or message-number argument gives
+ * its message, none the edit's default message. Returns 0, as the reference engine. */
+BI(usr2)
+{
+    int rc = 0;
+
+    if (argc > 0)
+        rc = save_error(st, in, a, 1, out, false);
+    st->failed = true;
+    out->i = 0;
+    return rc;
+}
+
+/* USR4(...): a user exit without effect in the reference engine; returns TRUE. */
+BI(usr4)
+{
+    out->i = 1;
+    return 0;
 }

@@ -170,7 +170,7 @@ static int call(gen *g, const node *n)
     if (n->fn == B_SQLLOOKUP || n->fn == B_SQLRANGELOOKUP)
         pushed = 1;
     if (b->kinds[0] == 'x') /* tell the built-in whether argument 1 is text */
-        return emit(g, OP_CALL, pushed, n->fn, n->list[0]->type == TY_STR, n->line);
+        return emit(g, OP_CALL, pushed, n->fn, n->nlist > 0 && n->list[0]->type == TY_STR, n->line);
     return emit(g, OP_CALL, pushed, n->fn, n->site, n->line);
 }
 

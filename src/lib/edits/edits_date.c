@@ -159,7 +159,10 @@ static int part(crtk_edit_state *st, const val *a, size_t at, int64_t empty, boo
     size_t n = (size_t)a->n;
     ymd v;
 
-    if (n < at + 1 || (n >= at + 2 && s[at] == ' ' && s[at + 1] == ' '))
+    /* A day cut short to one blank is empty too ("201108 " has no day); a month cut short
+     * is not ("2011 " is DT_ERROR), as the reference engine decides. */
+    if (n < at + 1 || (n >= at + 2 && s[at] == ' ' && s[at + 1] == ' ') ||
+        (!month && n == at + 1 && s[at] == ' '))
         return (int)(empty == CRTK_EDIT_DT_MONTH_EMPTY ? 1 : 2);
     if (parse(st, s, n, &v) != P_OK)
         return 0;

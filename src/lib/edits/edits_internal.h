@@ -431,7 +431,9 @@ char *crtk__edits_arena(crtk_edit_state *st, size_t n);
     X(SAVE_ERROR_TEXT, save_error_text, 1, -1, "xs*", INT)     \
     X(SET_ERROR, set_error, 1, -1, "xs*", INT)                 \
     X(SAVE_WARNING_TEXT, save_warning_text, 1, -1, "xs*", INT) \
-    X(SET_WARNING, set_warning, 1, -1, "xs*", INT)
+    X(SET_WARNING, set_warning, 1, -1, "xs*", INT)             \
+    X(USR2, usr2, 0, -1, "xs*", INT)                           \
+    X(USR4, usr4, 0, -1, "xs*", INT)
 
 enum builtin {
 #define X(name, fn, mn, mx, kinds, ret) B_##name,

@@ -20,8 +20,7 @@ typedef struct resolver {
 } resolver;
 
 static const char *const unsupported[] = {"EXTERNALDLL", "GETFIELD", "PUTFIELD",  "GETVAR",
-                                          "SETVAR",      "NAMEEXPR", "BINLOOKUP", "USR2",
-                                          "USR4",        NULL};
+                                          "SETVAR",      "NAMEEXPR", "BINLOOKUP", NULL};
 
 static int fail(resolver *r, const node *n, int code, const char *msg, const char *arg)
 {

@@ -268,8 +268,9 @@ static int prepare(const crtk_edit *e, crtk_edit_state *st)
         return CRTK_ENOMEM;
     memset(st->ints, 0, (e->nints + 1) * sizeof *st->ints);
     memset(st->slen, 0, (e->nsvars + 1) * sizeof *st->slen);
-    for (size_t i = 0; i < e->nsvars; i++)
-        st->smem[e->soff[i]] = '\0';
+    /* char arrays start zeroed, so what a subscript reads past the end of a string is the
+     * same on every run (a C program would see whatever was there) */
+    memset(st->smem, 0, e->sbytes + 1);
     arena_reset(st);
     st->nmsg = 0;
     sb_clear(&st->msgtext);
@@ -443,8 +444,9 @@ int crtk__edits_exec(const crtk_edit *e,
         case OP_LOAD_CHAR: { /* [i] -> [a[i] as a 1-char string, "" out of range] */
             int64_t i = sp[-1].i;
             const char *d = st->smem + e->soff[in->a];
-            sp[-1].s = d + (i >= 0 && i < st->slen[in->a] ? i : 0);
-            sp[-1].n = i >= 0 && i < st->slen[in->a] ? 1 : 0;
+            bool in_array = i >= 0 && i < (int64_t)e->scap[in->a];
+            sp[-1].s = d + (in_array ? i : 0);
+            sp[-1].n = in_array && d[i] ? 1 : 0;
             break;
         }
         case OP_STORE_CHAR: { /* [i c] -> [], a[i] = c (n: c is a string) */
@@ -459,17 +461,11 @@ int crtk__edits_exec(const crtk_edit *e,
                 st->rt_error = st->errbuf;
                 goto error;
             }
-            if (ch == '\0') {
-                if (i < *len)
-                    *len = (int32_t)i;
-            } else {
-                while (*len < i)
-                    d[(*len)++] = ' ';
-                d[i] = ch;
-                if (*len <= i)
-                    *len = (int32_t)i + 1;
-            }
-            d[*len] = '\0';
+            /* as in C: a character stored past the terminator leaves the string's length
+             * alone until the gap before it is filled */
+            d[i] = ch;
+            if (i <= *len)
+                *len = (int32_t)strnlen(d, e->scap[in->a]);
             break;
         }
         case OP_NEG: /* [x] -> [-x] */
@@ -597,8 +593,15 @@ done:
             goto error;
         }
         res->status = CRTK_EDIT_FAIL;
+    } else if (st->failed) {
+        /* flagged by SAVE_TEXT & co or USR2; with no text of its own, the default message */
+        if (st->nmsg == 0 && finish_fail(st, 0) < 0) {
+            st->rt_error = "out of memory";
+            goto error;
+        }
+        res->status = CRTK_EDIT_FAIL;
     } else {
-        res->status = st->failed ? CRTK_EDIT_FAIL : CRTK_EDIT_PASS;
+        res->status = CRTK_EDIT_PASS;
     }
     goto out;
 error:

@@ -162,7 +162,11 @@ static const str_case str_cases[] = {
     {"\"a\\b\"", "a\\b"},
     {"DT_TODAY", TEST_TODAY},
     {"char d[3]; d[0] = 'x'; d[1] = 'y'; d", "xy"},
-    {"char d[5]; d[2] = 'z'; d", "  z"},
+    /* past the end of the string, as in C: the length stays until the gap is filled */
+    {"char d[5]; d[2] = 'z'; d", ""},
+    {"char d[5]; STRCPY(d, \"AB\"); d[3] = 'D'; d", "AB"},
+    {"char d[5]; STRCPY(d, \"AB\"); d[3] = 'D'; d[2] = 'C'; d", "ABCD"},
+    {"char d[5]; STRCPY(d, \"ABCD\"); d[1] = 0; d", "A"},
     {"char d[5]; STRCPY(d, \"abcd\"); d[2] = 0; d", "ab"},
 };
 

@@ -51,6 +51,7 @@ static const int_case date_cases[] = {
     {"DATE_DAY_IOP(\"20120315\")", 15},
     {"DATE_DAY_IOP(\"201203  \")", DAY_EMPTY_},
     {"DATE_DAY_IOP(\"2012    \")", DAY_EMPTY_},
+    {"DATE_DAY_IOP(\"201108 \")", DAY_EMPTY_}, /* 7 characters: no day */
     {"DATE_DAY_IOP(\"20120332\")", ERROR_},
     /* DATECMP_IOP */
     {"DATECMP_IOP(\"20120101\", \"20120102\", DT_EXACT)", -1},

@@ -90,7 +90,7 @@ static const perr errors[] = {
     {"return externaldll(\"x\");", CRTK_EINVALID, 1, 8, "function EXTERNALDLL is not supported"},
     {"GETFIELD(1);", CRTK_EINVALID, 1, 1, "function GETFIELD is not supported"},
     {"return BINLOOKUP(1, 2);", CRTK_EINVALID, 1, 8, "function BINLOOKUP is not supported"},
-    {"USR2();", CRTK_EINVALID, 1, 1, "function USR2 is not supported"},
+    {"BINLOOKUP();", CRTK_EINVALID, 1, 1, "function BINLOOKUP is not supported"},
     {"return INLIST(\"a\");", CRTK_EINVALID, 1, 8, "INLIST expects 2 to 5 arguments, found 1"},
     {"return EMPTY();", CRTK_EINVALID, 1, 8, "EMPTY expects 1 argument, found 0"},
     {"return EMPTY(1);", CRTK_EINVALID, 1, 14,

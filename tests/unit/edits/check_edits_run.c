@@ -259,6 +259,18 @@ static const rcase result_cases[] = {
     {"/* comment */ If (TRUE) Return pass; ELSE RETURN fail; /* trailing */", CRTK_EDIT_PASS, 0, 0,
      NULL, 0},
     {"return ERROR_MSG(4242);", CRTK_EDIT_FAIL, 1, 4242, "message 4242", 'E'},
+    /* SAVE_TEXT & co return 0, as the reference engine: returning it fails with both texts */
+    {"return SAVE_TEXT(\"x\");", CRTK_EDIT_FAIL, 2, 0, "x", 'M'},
+    {"if (SAVE_TEXT(\"x\") == 0) return PASS; return FAIL;", CRTK_EDIT_FAIL, 1, 0, "x", 'M'},
+    {"return SET_ERROR(77);", CRTK_EDIT_FAIL, 2, 77, "seventy-seven", 'E'},
+    /* a NAACCR idiom: texts saved, then a flag decides */
+    {"int err_flag; err_flag = 0; SAVE_TEXT(\"site %V2\"); err_flag = 1;"
+     " if (err_flag) return FAIL; return PASS;",
+     CRTK_EDIT_FAIL, 2, 0, "site C340", 'M'},
+    /* user exits: USR2 fails with its message, or the default one; USR4 is TRUE */
+    {"USR2(\"from usr2\"); return PASS;", CRTK_EDIT_FAIL, 1, 0, "from usr2", 'E'},
+    {"USR2(); return PASS;", CRTK_EDIT_FAIL, 1, 1000, NULL, 'E'},
+    {"if (USR4()) return PASS; return FAIL;", CRTK_EDIT_PASS, 0, 0, NULL, 0},
 };
 
 START_TEST(test_results)
