@@ -84,12 +84,15 @@ static int root_attrs(const crtk_file_info *fi, attr *out)
 
     if (fi->format != CRTK_FORMAT_XML)
         return 0;
-    rt[0] = fi->record_type;
+    rt[0] = fi->record_type > 0x20 && fi->record_type < 0x7f ? fi->record_type : '\0';
     out[n++] = (attr){"baseDictionaryUri", fi->base_uri};
     out[n++] = (attr){"recordType", rt};
     out[n++] = (attr){"specificationVersion", fi->spec_version};
     out[n++] = (attr){"timeGenerated", fi->time_generated};
     out[n++] = (attr){"userDictionaryUri", fi->user_uris};
+    for (int i = 0; i < n; i++)
+        if (!out[i].value)
+            out[i].value = "";
     return n;
 }
 
@@ -253,8 +256,9 @@ print_json(const char *path, long n, const crtk_record *rec, const crtk_reader *
     json_cstr(path);
     printf(", \"patient\": %ld, \"line\": %ld, \"format\": ", n, crtk_record_line(rec, -1));
     json_cstr(crtk_format_name(fi->format));
-    printf(", \"naaccrVersion\": %d, \"recordType\": \"%c\", \"layout\": ", fi->naaccr_version,
-           fi->record_type);
+    printf(", \"naaccrVersion\": %d, \"recordType\": ", fi->naaccr_version);
+    json_str(&fi->record_type, fi->record_type > 0x20 && fi->record_type < 0x7f);
+    fputs(", \"layout\": ", stdout);
     json_cstr(crtk_layout_name(fi->layout));
     printf(", \"tumorCount\": %d,\n \"naaccrData\": {\"attributes\": {", nt);
     for (int a = 0; a < na; a++) {
