@@ -5,6 +5,7 @@
 
 int cmd_edits_eval(int argc, char **argv);
 int cmd_edits_list(int argc, char **argv);
+int cmd_edits_show(int argc, char **argv);
 int cmd_edits_import(int argc, char **argv);
 int cmd_edits_build(int argc, char **argv);
 
@@ -16,7 +17,8 @@ typedef struct sub {
 
 static const sub subs[] = {
     {"eval", cmd_edits_eval, "evaluate an EDITS expression and print its value"},
-    {"list", cmd_edits_list, "list the edit sets and edits of a metafile or edits folder"},
+    {"list", cmd_edits_list, "list the edit sets and edits (shipped, a folder or a metafile)"},
+    {"show", cmd_edits_show, "print an edit: fields, sets, messages, description, logic"},
     {"import", cmd_edits_import, "write a metafile (.smf) out as an edits folder"},
     {"build", cmd_edits_build, "build a metafile (.smf) from an edits folder"},
     {NULL, NULL, NULL},

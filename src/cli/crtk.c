@@ -64,6 +64,45 @@ static int cmd_help(int argc, char **argv)
     return EXIT_OK;
 }
 
+/* Append the versions of the built-in layouts of one kind: "14, 15, ..., 26". */
+static void print_versions(const crtk_layouts *ls, crtk_layout_kind kind, const char *what)
+{
+    int seen[64], n = 0;
+
+    printf("%s:", what);
+    for (int i = 0; i < crtk_layouts_count(ls); i++) {
+        const crtk_layout *l = crtk_layouts_at(ls, i);
+        int v = crtk_layout_version(l), dup = 0;
+        if (crtk_layout_kind_of(l) != kind)
+            continue;
+        for (int j = 0; j < n; j++)
+            dup |= seen[j] == v;
+        if (dup || n == 64)
+            continue;
+        seen[n++] = v;
+        printf("%s %d", n > 1 ? "," : "", v / 10);
+    }
+    printf("\n");
+}
+
+/* `crtk --version`: crtk's and libcrtk's version and the NAACCR versions built in. */
+static int print_version(void)
+{
+    crtk_layouts *ls = NULL;
+    crtk_error err = CRTK_ERROR_INIT;
+
+    printf("crtk %s (libcrtk %s)\n", CRTK_VERSION_STRING, crtk_version());
+    if (crtk_layouts_new(&ls, &err) < 0) {
+        cli_print_error(&err);
+        return EXIT_TROUBLE;
+    }
+    print_versions(ls, CRTK_LAYOUT_DICTIONARY, "NAACCR XML dictionaries");
+    print_versions(ls, CRTK_LAYOUT_FLAT, "NAACCR fixed-width layouts");
+    printf("NAACCR XML specification 1.0-1.8; CSV with any of these dictionaries\n");
+    crtk_layouts_free(ls);
+    return fflush(stdout) == 0 ? EXIT_OK : EXIT_TROUBLE;
+}
+
 int main(int argc, char **argv)
 {
     const cli_cmd *c;
@@ -77,10 +116,8 @@ int main(int argc, char **argv)
         usage_main(stdout);
         return EXIT_OK;
     }
-    if (!strcmp(argv[1], "--version")) {
-        printf("crtk %s\n", CRTK_VERSION_STRING);
-        return EXIT_OK;
-    }
+    if (!strcmp(argv[1], "--version"))
+        return print_version();
     c = find(argv[1]);
     if (!c) {
         fprintf(stderr, "crtk: unknown command '%s' (see 'crtk help')\n", argv[1]);

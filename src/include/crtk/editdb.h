@@ -190,6 +190,26 @@ CRTK_API bool crtk_editdb_table_index_unique(const crtk_editdb_table *t, size_t 
 CRTK_API size_t crtk_editdb_table_index_column_count(const crtk_editdb_table *t, size_t i);
 CRTK_API const char *crtk_editdb_table_index_column(const crtk_editdb_table *t, size_t i, size_t j);
 
+/* ---- suggestions ("did you mean") -------------------------------------------------- */
+
+/**
+ * The edit sets whose tags are nearest to @p name, a tag the model does not have: at most
+ * @p max (16 at most) tags into @p out, nearest first (ties in tag order). Near means an
+ * edit distance (case-insensitive; a tag containing @p name counts as 1) of at most a third
+ * of the name's length, and at least 2. The tags are borrowed from @p db.
+ * @return the number of tags written, 0 when none is near.
+ */
+CRTK_API size_t crtk_editdb_suggest_set(const crtk_editdb *db,
+                                        const char *name,
+                                        const char **out,
+                                        size_t max);
+
+/** Same for edits: the edit tags nearest to @p tag (e.g. "X024" for "X24"). */
+CRTK_API size_t crtk_editdb_suggest_edit(const crtk_editdb *db,
+                                         const char *tag,
+                                         const char **out,
+                                         size_t max);
+
 #ifdef __cplusplus
 }
 #endif
