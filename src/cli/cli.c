@@ -253,3 +253,30 @@ bool cli_output_writable(const char *path)
     }
     return true;
 }
+
+#ifndef CRTK_EDITS_DIR
+#define CRTK_EDITS_DIR "edits"
+#endif
+#ifndef CRTK_INSTALLED_EDITS_DIR
+#define CRTK_INSTALLED_EDITS_DIR "/usr/local/share/crtk/edits"
+#endif
+
+const char *cli_shipped_edits_dir(void)
+{
+    struct stat st;
+    return stat(CRTK_INSTALLED_EDITS_DIR, &st) == 0 && S_ISDIR(st.st_mode)
+               ? CRTK_INSTALLED_EDITS_DIR
+               : CRTK_EDITS_DIR;
+}
+
+void cli_print_suggestions(const char **names, size_t n)
+{
+    size_t i;
+
+    if (!n)
+        return;
+    fputs("; did you mean ", stderr);
+    for (i = 0; i < n; i++)
+        fprintf(stderr, "%s%s", i == 0 ? "" : i + 1 == n ? " or " : ", ", names[i]);
+    fputc('?', stderr);
+}

@@ -51,6 +51,10 @@ int cli_version(const char *s);
 /* Can an output file be created at path? False (after an error message) when it is a
  * directory or its folder is not writable; checked before any input is read. */
 bool cli_output_writable(const char *path);
+/* The shipped edits: the installed copy when there is one, else the source tree's. */
+const char *cli_shipped_edits_dir(void);
+/* "; did you mean A, B or C?" on stderr (nothing when n is 0). */
+void cli_print_suggestions(const char **names, size_t n);
 /* A real calendar date written YYYYMMDD (for --today). */
 bool cli_valid_date(const char *s);
 /* Parse a record type argument. */

@@ -17,13 +17,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#ifndef CRTK_EDITS_DIR
-#define CRTK_EDITS_DIR "edits"
-#endif
-#ifndef CRTK_INSTALLED_EDITS_DIR
-#define CRTK_INSTALLED_EDITS_DIR "/usr/local/share/crtk/edits"
-#endif
-
 void usage_check(FILE *f)
 {
     fprintf(f, "usage: crtk check [OPTIONS] FILE...\n\n"
@@ -135,7 +128,6 @@ static int write_stdout_or_err(void *ctx, const char *p, size_t n)
 static int load_edits(checkctx *cx, const char *dir, const char *smf, char *source, size_t cap)
 {
     crtk_error err = CRTK_ERROR_INIT;
-    struct stat st;
     const char *v;
     int rc;
 
@@ -146,9 +138,7 @@ static int load_edits(checkctx *cx, const char *dir, const char *smf, char *sour
         const char *what = "edits folder";
         if (!dir) {
             what = "crtk's shipped edits,";
-            dir = CRTK_INSTALLED_EDITS_DIR;
-            if (stat(dir, &st) != 0)
-                dir = CRTK_EDITS_DIR;
+            dir = cli_shipped_edits_dir();
         }
         rc = crtk_editdb_load_dir(&cx->db, dir, &err);
         snprintf(source, cap, "%s %s", what, dir);
@@ -315,7 +305,11 @@ int cmd_check(int argc, char **argv)
     if (!set && !smf && crtk_editdb_find_set(cx.db, "all"))
         set = "all";
     if (set && !crtk_editdb_find_set(cx.db, set)) {
-        cli_error("no edit set '%s' (see 'crtk edits list')", set);
+        const char *near[3];
+        size_t n = crtk_editdb_suggest_set(cx.db, set, near, 3);
+        fprintf(stderr, "%s: no edit set '%s'", cli_prog, set);
+        cli_print_suggestions(near, n);
+        fprintf(stderr, " (see 'crtk edits list')\n");
         crtk_editdb_free(cx.db);
         return EXIT_TROUBLE;
     }

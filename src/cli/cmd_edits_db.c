@@ -3,6 +3,7 @@
  * prints edits in full (an unknown tag gets the nearest tags); `import` writes a metafile out in
  * the text format (docs/edits-format.md); `build` writes the folder back as an EDITS50
  * metafile. Uses only the public API of crtk/editdb.h. */
+#include "cli.h"
 #include "crtk/editdb.h"
 #include "crtk/error.h"
 
@@ -11,13 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-#ifndef CRTK_EDITS_DIR
-#define CRTK_EDITS_DIR "edits"
-#endif
-#ifndef CRTK_INSTALLED_EDITS_DIR
-#define CRTK_INSTALLED_EDITS_DIR "/usr/local/share/crtk/edits"
-#endif
 
 int cmd_edits_list(int argc, char **argv);
 int cmd_edits_show(int argc, char **argv);
@@ -52,13 +46,6 @@ static int load_any(crtk_editdb **out, const char *path, crtk_error *err)
                         : crtk_editdb_load_smf(out, path, err);
 }
 
-/* The shipped edits: the installed copy when there is one, else the source tree's (as
- * crtk check does). */
-static const char *shipped_edits_dir(void)
-{
-    return is_dir(CRTK_INSTALLED_EDITS_DIR) ? CRTK_INSTALLED_EDITS_DIR : CRTK_EDITS_DIR;
-}
-
 /* Where list and show read: --edits DIR, --metafile F.smf, a positional F.smf|DIR, or by
  * default the shipped edits. *label names it in messages. */
 typedef struct source {
@@ -79,7 +66,7 @@ static int source_load(crtk_editdb **out, source *src, const char *sub)
         path = src->label = src->dir ? src->dir : src->any;
         rc = src->dir ? crtk_editdb_load_dir(out, path, &err) : load_any(out, path, &err);
     } else {
-        path = shipped_edits_dir();
+        path = cli_shipped_edits_dir();
         src->label = "the shipped edits";
         rc = crtk_editdb_load_dir(out, path, &err);
     }
@@ -91,15 +78,6 @@ static int source_load(crtk_editdb **out, source *src, const char *sub)
 }
 
 /* ", did you mean A, B or C?" after a name the edits do not have. */
-static void print_suggestions(const char **names, size_t n)
-{
-    if (!n)
-        return;
-    fputs("; did you mean ", stderr);
-    for (size_t i = 0; i < n; i++)
-        fprintf(stderr, "%s%s", i == 0 ? "" : i + 1 == n ? " or " : ", ", names[i]);
-    fputc('?', stderr);
-}
 
 /* Names go to a tab-separated line: control bytes become blanks. */
 static void put_clean(const char *s)
@@ -243,7 +221,7 @@ int cmd_edits_list(int argc, char **argv)
             const char *near[3];
             size_t n = crtk_editdb_suggest_set(db, set_tag, near, 3);
             fprintf(stderr, "crtk edits list: %s: no edit set \"%s\"", src.label, set_tag);
-            print_suggestions(near, n);
+            cli_print_suggestions(near, n);
             fputc('\n', stderr);
             crtk_editdb_free(db);
             return 1;
@@ -263,7 +241,7 @@ int cmd_edits_list(int argc, char **argv)
     return check_output("list");
 }
 
-static void usage_show(FILE *f)
+static void usage_edits_show(FILE *f)
 {
     fputs("usage: crtk edits show [--edits DIR | --metafile F.smf] TAG...\n"
           "\n"
@@ -379,15 +357,15 @@ int cmd_edits_show(int argc, char **argv)
         if (shared)
             continue;
         if (c == 'h') {
-            usage_show(stdout);
+            usage_edits_show(stdout);
             return 0;
         }
         fprintf(stderr, "crtk edits show: unknown or incomplete option '%s'\n", argv[optind - 1]);
-        usage_show(stderr);
+        usage_edits_show(stderr);
         return 2;
     }
     if (optind >= argc) {
-        usage_show(stderr);
+        usage_edits_show(stderr);
         return 2;
     }
     rc = source_load(&db, &src, "show");
@@ -399,7 +377,7 @@ int cmd_edits_show(int argc, char **argv)
             const char *near[3];
             size_t n = crtk_editdb_suggest_edit(db, argv[i], near, 3);
             fprintf(stderr, "crtk edits show: %s: no edit \"%s\"", src.label, argv[i]);
-            print_suggestions(near, n);
+            cli_print_suggestions(near, n);
             fputc('\n', stderr);
             status = 1;
             continue;
