@@ -4,6 +4,7 @@
  * The model is never modified after a load returns. */
 #include "editdb_internal.h"
 #include "error_internal.h"
+#include "strbuf.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -11,20 +12,7 @@
 
 int crtk__editdb_grow(void **arr, size_t *cap, size_t n, size_t elem)
 {
-    size_t ncap;
-    void *p;
-
-    if (n < *cap)
-        return CRTK_OK;
-    ncap = *cap ? *cap * 2 : 8;
-    if (ncap > ((size_t)-1) / 2 / elem)
-        return CRTK_ENOMEM;
-    p = realloc(*arr, ncap * elem);
-    if (!p)
-        return CRTK_ENOMEM;
-    *arr = p;
-    *cap = ncap;
-    return CRTK_OK;
+    return crtk__grow(arr, cap, n + 1, elem);
 }
 
 char *crtk__editdb_strndup(const char *s, size_t n)

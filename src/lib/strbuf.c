@@ -104,3 +104,24 @@ char *sb_detach(strbuf *b)
     b->len = b->cap = 0;
     return s;
 }
+
+int crtk__grow(void **v, size_t *cap, size_t need, size_t size)
+{
+    size_t nc;
+    void *q;
+
+    if (need <= *cap)
+        return CRTK_OK;
+    nc = *cap ? *cap : 16;
+    while (nc < need) {
+        if (nc > ((size_t)-1) / 4 / size)
+            return CRTK_ENOMEM;
+        nc *= 2;
+    }
+    q = realloc(*v, nc * size);
+    if (!q)
+        return CRTK_ENOMEM;
+    *v = q;
+    *cap = nc;
+    return CRTK_OK;
+}

@@ -28,6 +28,9 @@ int sb_printf(strbuf *b, const char *fmt, ...)
 int sb_set(strbuf *b, const char *p, size_t n);
 void sb_clear(strbuf *b); /* len = 0, keeps memory */
 void sb_free(strbuf *b);
+/* Make room in a growable array *v of *cap elements of `size` bytes for `need` elements
+ * (capacity doubles). Returns 0 or CRTK_ENOMEM (also on size overflow); *v is kept then. */
+int crtk__grow(void **v, size_t *cap, size_t need, size_t size);
 /* Hand over ownership of the text (never NULL on success); b is reset. */
 char *sb_detach(strbuf *b);
 

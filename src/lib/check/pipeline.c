@@ -73,24 +73,6 @@ typedef struct worker_arg {
     int id;
 } worker_arg;
 
-static int grow(void **v, size_t *cap, size_t need, size_t size)
-{
-    size_t nc;
-    void *q;
-
-    if (need <= *cap)
-        return CRTK_OK;
-    nc = *cap ? *cap * 2 : 16;
-    while (nc < need)
-        nc *= 2;
-    q = realloc(*v, nc * size);
-    if (!q)
-        return CRTK_ENOMEM;
-    *v = q;
-    *cap = nc;
-    return CRTK_OK;
-}
-
 /* ---- worker side: keep failures --------------------------------------------------------- */
 
 /* Called by crtk_check_record on a worker: copy the failure into the batch. Out-of-memory
@@ -104,9 +86,9 @@ static void keep(void *ctx, const crtk_record *rec, const crtk_check_failure *f)
     (void)rec;
     if (b->rc < 0)
         return;
-    if (grow((void **)&b->f, &b->capf, b->nf + 1, sizeof *b->f) < 0 ||
-        grow((void **)&b->m, &b->capm, b->nm + f->nmessages, sizeof *b->m) < 0 ||
-        grow((void **)&b->voff, &b->capv, b->nv + f->nfields, sizeof *b->voff) < 0) {
+    if (crtk__grow((void **)&b->f, &b->capf, b->nf + 1, sizeof *b->f) < 0 ||
+        crtk__grow((void **)&b->m, &b->capm, b->nm + f->nmessages, sizeof *b->m) < 0 ||
+        crtk__grow((void **)&b->voff, &b->capv, b->nv + f->nfields, sizeof *b->voff) < 0) {
         b->rc = CRTK_ENOMEM;
         return;
     }
@@ -142,7 +124,7 @@ static int check_batch(batch *b, crtk_check_state *st)
     sb_clear(&b->arena);
     for (i = 0; i < b->n; i++) {
         size_t nt = (size_t)crtk_record_tumor_count(b->recs[i]);
-        if (grow((void **)&b->tfail, &b->captf, b->ntf + nt + 1, 1) < 0)
+        if (crtk__grow((void **)&b->tfail, &b->captf, b->ntf + nt + 1, 1) < 0)
             return b->rc = CRTK_ENOMEM;
         b->tf0[i] = b->ntf;
         memset(b->tfail + b->ntf, 0, nt);

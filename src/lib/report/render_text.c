@@ -127,9 +127,11 @@ int crtk_check_report_write_text(const crtk_check_report *r, crtk_write_fn w, vo
 
 /* ---- JSON ---------------------------------------------------------------------------------- */
 
-static int jkey(strbuf *b, const char *k, const char *v)
+/* `"k":"v"` (null for NULL), preceded by `sep` (",", "{" or ""); chains on rc. */
+static int jkey(int rc, strbuf *b, const char *sep, const char *k, const char *v)
 {
-    int rc = sb_printf(b, "\"%s\":", k);
+    if (rc == 0)
+        rc = sb_printf(b, "%s\"%s\":", sep, k);
     if (rc == 0)
         rc = v ? crtk__json_str(b, v) : sb_adds(b, "null");
     return rc;
@@ -144,28 +146,15 @@ int crtk_check_report_write_json(const crtk_check_report *r, crtk_write_fn w, vo
     rc = crtk__report_rows(r, &er, &ne, &fr, &nf);
     if (rc < 0)
         return rc;
-    rc = sb_addc(&b, '{');
-    if (rc == 0)
-        rc = jkey(&b, "tool", r->opts.tool);
-    if (rc == 0)
-        rc = sb_addc(&b, ',');
-    if (rc == 0)
-        rc = jkey(&b, "editSet", r->opts.set);
-    if (rc == 0)
-        rc = sb_addc(&b, ',');
-    if (rc == 0)
-        rc = jkey(&b, "editsFrom", r->opts.edits_source);
-    if (rc == 0)
-        rc = sb_addc(&b, ',');
-    if (rc == 0)
-        rc = jkey(&b, "today", r->opts.today);
+    rc = jkey(0, &b, "{", "tool", r->opts.tool);
+    rc = jkey(rc, &b, ",", "editSet", r->opts.set);
+    rc = jkey(rc, &b, ",", "editsFrom", r->opts.edits_source);
+    rc = jkey(rc, &b, ",", "today", r->opts.today);
     if (rc == 0)
         rc = sb_adds(&b, ",\"files\":[");
     for (i = 0; rc == 0 && i < r->nfiles; i++) {
         const rfile *f = &r->files[i];
-        rc = sb_adds(&b, i ? ",{" : "{");
-        if (rc == 0)
-            rc = jkey(&b, "path", f->path);
+        rc = jkey(rc, &b, i ? ",{" : "{", "path", f->path);
         if (rc == 0)
             rc = sb_printf(&b,
                            ",\"bytes\":%lld,\"format\":\"%s\",\"naaccrVersion\":%d,"
@@ -214,22 +203,16 @@ int crtk_check_report_write_json(const crtk_check_report *r, crtk_write_fn w, vo
                        r->t.patients, r->t.tumors, r->t.tumors_with_errors, r->t.errors,
                        r->t.edits_run, r->t.edits_not_compiled);
     for (i = 0; rc == 0 && i < ne; i++) {
-        rc = sb_adds(&b, i ? ",{" : "{");
-        if (rc == 0)
-            rc = jkey(&b, "edit", er[i].key);
-        if (rc == 0)
-            rc = sb_addc(&b, ',');
-        if (rc == 0)
-            rc = jkey(&b, "name", er[i].name);
+        rc = jkey(rc, &b, i ? ",{" : "{", "edit", er[i].key);
+        rc = jkey(rc, &b, ",", "name", er[i].name);
         if (rc == 0)
             rc = sb_printf(&b, ",\"count\":%ld}", er[i].count);
     }
     if (rc == 0)
         rc = sb_adds(&b, "],\"errorsByField\":[");
     for (i = 0; rc == 0 && i < nf; i++) {
-        rc = sb_printf(&b, "%s{\"item\":%d,", i ? "," : "", fr[i].item);
-        if (rc == 0)
-            rc = jkey(&b, "name", fr[i].name);
+        rc = sb_printf(&b, "%s{\"item\":%d", i ? "," : "", fr[i].item);
+        rc = jkey(rc, &b, ",", "name", fr[i].name);
         if (rc == 0)
             rc = sb_printf(&b, ",\"count\":%ld}", fr[i].count);
     }

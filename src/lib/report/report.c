@@ -22,24 +22,6 @@ const char *const crtk__report_key_labels[REPORT_KEYS] = {
     "Sequence Number--Hospital", "Sequence Number--Central", "Primary Site",
     "Date of Diagnosis"};
 
-static int grow(void **v, size_t *cap, size_t need, size_t size)
-{
-    size_t nc;
-    void *q;
-
-    if (need <= *cap)
-        return CRTK_OK;
-    nc = *cap ? *cap * 2 : 16;
-    while (nc < need)
-        nc *= 2;
-    q = realloc(*v, nc * size);
-    if (!q)
-        return CRTK_ENOMEM;
-    *v = q;
-    *cap = nc;
-    return CRTK_OK;
-}
-
 int crtk_check_report_new(crtk_check_report **out,
                           const crtk_check_report_opts *opts,
                           crtk_error *err)
@@ -119,7 +101,7 @@ int crtk_check_report_file_begin(crtk_check_report *r,
     if (ci < 0)
         return ci;
     r->cur = ci;
-    if (grow((void **)&r->files, &r->capfiles, (size_t)r->nfiles + 1, sizeof *f) < 0)
+    if (crtk__grow((void **)&r->files, &r->capfiles, (size_t)r->nfiles + 1, sizeof *f) < 0)
         return CRTK_ENOMEM;
     f = &r->files[r->nfiles];
     memset(f, 0, sizeof *f);
@@ -163,7 +145,7 @@ int crtk_check_report_failure(crtk_check_report *r,
         r->files[r->nfiles - 1].errors++;
     if (r->opts.max_records < 0)
         return CRTK_OK;
-    if (grow((void **)&r->pend, &r->cappend, r->npend + 1, sizeof *p) < 0)
+    if (crtk__grow((void **)&r->pend, &r->cappend, r->npend + 1, sizeof *p) < 0)
         return CRTK_ENOMEM;
     p = &r->pend[r->npend++];
     p->tumor = f->tumor;
@@ -206,7 +188,7 @@ static int keep_record(crtk_check_report *r, const crtk_record *rec, int t)
     size_t i;
     int k;
 
-    if (grow((void **)&r->recs, &r->caprecs, r->nrecs + 1, sizeof *d) < 0)
+    if (crtk__grow((void **)&r->recs, &r->caprecs, r->nrecs + 1, sizeof *d) < 0)
         return CRTK_ENOMEM;
     d = &r->recs[r->nrecs];
     d->file = r->nfiles - 1;
@@ -229,7 +211,7 @@ static int keep_record(crtk_check_report *r, const crtk_record *rec, int t)
         rfail *f;
         if (p->tumor != t)
             continue;
-        if (grow((void **)&r->fails, &r->capfails, r->nfails + 1, sizeof *f) < 0)
+        if (crtk__grow((void **)&r->fails, &r->capfails, r->nfails + 1, sizeof *f) < 0)
             return CRTK_ENOMEM;
         f = &r->fails[r->nfails++];
         f->tag = p->tag;
@@ -351,7 +333,7 @@ int crtk__report_rows(
             for (i = 0; i < ne && strcmp(er[i].key, tag); i++)
                 ;
             if (i == ne) {
-                if (grow((void **)&er, &cape, (size_t)ne + 1, sizeof *er) < 0)
+                if (crtk__grow((void **)&er, &cape, (size_t)ne + 1, sizeof *er) < 0)
                     goto nomem;
                 def = crtk_editdb_find_edit(r->opts.db, tag);
                 er[ne].key = tag;
@@ -369,7 +351,7 @@ int crtk__report_rows(
                 for (k = 0; k < nf && strcmp(fr[k].key, fname); k++)
                     ;
                 if (k == nf) {
-                    if (grow((void **)&fr, &capf, (size_t)nf + 1, sizeof *fr) < 0)
+                    if (crtk__grow((void **)&fr, &capf, (size_t)nf + 1, sizeof *fr) < 0)
                         goto nomem;
                     fr[nf].key = fname;
                     fr[nf].name = fname;
