@@ -235,6 +235,7 @@ static int expr(gen *g, const node *n)
         rc = expr(g, n->a);
         if (rc < 0)
             return rc;
+        g->e->subscripts = true;
         return emit(g, OP_LOAD_CHAR, 0, var_index(g, n), 0, n->line);
     case N_CALL:
         return call(g, n);
@@ -271,6 +272,7 @@ static int store(gen *g, const node *target, const node *value)
             rc = expr(g, value);
         if (rc < 0)
             return rc;
+        g->e->subscripts = true;
         return emit(g, OP_STORE_CHAR, value->type == TY_STR, var_index(g, target), 0, target->line);
     }
     rc = expr(g, value);

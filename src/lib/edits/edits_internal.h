@@ -316,6 +316,7 @@ struct crtk_edit {
     uint32_t *soff; /* offset of each string variable in the state's storage */
     uint32_t *scap; /* capacity of each */
     size_t sbytes;
+    bool subscripts; /* the logic reads or stores s[i]: buffers are zeroed per run */
     site *sites;
     size_t nsites;
     mask_prog **masks;

@@ -268,9 +268,15 @@ static int prepare(const crtk_edit *e, crtk_edit_state *st)
         return CRTK_ENOMEM;
     memset(st->ints, 0, (e->nints + 1) * sizeof *st->ints);
     memset(st->slen, 0, (e->nsvars + 1) * sizeof *st->slen);
-    /* char arrays start zeroed, so what a subscript reads past the end of a string is the
-     * same on every run (a C program would see whatever was there) */
-    memset(st->smem, 0, e->sbytes + 1);
+    /* char arrays start empty; an edit that subscripts them sees them zeroed, so what s[i]
+     * reads past the end of a string is the same on every run (C would see whatever was
+     * there) */
+    if (e->subscripts) {
+        memset(st->smem, 0, e->sbytes + 1);
+    } else {
+        for (size_t i = 0; i < e->nsvars; i++)
+            st->smem[e->soff[i]] = '\0';
+    }
     arena_reset(st);
     st->nmsg = 0;
     sb_clear(&st->msgtext);
