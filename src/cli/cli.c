@@ -195,19 +195,60 @@ static void on_signal(int sig)
     interrupted = sig;
 }
 
+void cli_ignore_write_signals(void)
+{
+    signal(SIGPIPE, SIG_IGN);
+    signal(SIGXFSZ, SIG_IGN);
+}
+
 void cli_catch_signals(void)
 {
     struct sigaction sa;
 
+    cli_ignore_write_signals();
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
+    sigaction(SIGQUIT, &sa, NULL);
 }
 
 bool cli_interrupted(void)
 {
     return interrupted != 0;
+}
+
+bool cli_output_ok(const char *out, char *const *inputs, int ninputs, bool no_follow)
+{
+    crtk_error err = CRTK_ERROR_INIT;
+
+    if (crtk_output_check(out, (const char *const *)inputs, ninputs > 0 ? (size_t)ninputs : 0,
+                          no_follow ? CRTK_OUTPUT_NO_FOLLOW : 0, NULL, &err) < 0) {
+        cli_print_error(&err);
+        return false;
+    }
+    return true;
+}
+
+int cli_write_file(const char *path, const void *buf, size_t n, unsigned mode, bool no_follow)
+{
+    crtk_error err = CRTK_ERROR_INIT;
+    crtk_output *o = NULL;
+    int rc;
+
+    cli_ignore_write_signals();
+    rc = crtk_output_open(&o, path, mode, no_follow ? CRTK_OUTPUT_NO_FOLLOW : 0, &err);
+    if (rc < 0) {
+        cli_print_error(&err);
+        return EXIT_TROUBLE;
+    }
+    rc = crtk_output_write(o, buf, n);
+    if (rc == CRTK_OK)
+        rc = crtk_output_close(o);
+    if (rc < 0)
+        cli_print_error(crtk_output_error(o));
+    crtk_output_free(o);
+    return rc < 0 ? EXIT_TROUBLE : EXIT_OK;
 }

@@ -62,9 +62,19 @@ void cli_progress_start(cli_progress *p, const char *label, const char *path, bo
 void cli_progress_update(cli_progress *p, long long bytes, long patients);
 void cli_progress_end(cli_progress *p);
 
-/* SIGINT/SIGTERM/SIGHUP set a flag instead of killing the process, so a command can stop
- * between patients and remove its temporary output (no partial file is ever left). */
+/* SIGINT/SIGTERM/SIGHUP/SIGQUIT set a flag instead of killing the process, so a command can
+ * stop between patients and remove its temporary output (no partial file is ever left).
+ * Also ignores SIGPIPE and SIGXFSZ (cli_ignore_write_signals). */
 void cli_catch_signals(void);
+/* Ignore SIGPIPE and SIGXFSZ: a closed pipe or a file-size limit becomes a write error
+ * (EPIPE, EFBIG) that is reported, and the normal clean-up runs. */
+void cli_ignore_write_signals(void);
+/* Before any input is read: refuse OUT when crtk_output_check does (a directory, a symlink
+ * under --no-follow, the same file as one of inputs). Prints the error, returns false. */
+bool cli_output_ok(const char *out, char *const *inputs, int ninputs, bool no_follow);
+/* Write buf to path through crtk/output.h (mode 0 = 0600). Prints any error naming the
+ * file; returns an exit code (EXIT_OK or EXIT_TROUBLE). */
+int cli_write_file(const char *path, const void *buf, size_t n, unsigned mode, bool no_follow);
 bool cli_interrupted(void);
 int cmd_layouts(int argc, char **argv);
 int cmd_validate(int argc, char **argv);

@@ -720,14 +720,14 @@ static int write_html(checkctx *cx, const char *path)
 {
     row *er, *fr;
     int ne, nf;
-    char tmp[4096];
+    char *buf = NULL;
+    size_t len = 0;
     FILE *f;
-    int fd;
+    int rc;
 
-    snprintf(tmp, sizeof tmp, "%s.crtk-XXXXXX", path);
-    fd = mkstemp(tmp);
-    if (fd < 0 || !(f = fdopen(fd, "w"))) {
-        cli_error("%s: cannot create: %s", path, strerror(errno));
+    /* Built in memory, then written through the output target (crtk/output.h). */
+    if (!(f = open_memstream(&buf, &len))) {
+        cli_error("%s: out of memory", path);
         return EXIT_TROUBLE;
     }
     collect(cx, &er, &ne, &fr, &nf);
@@ -761,19 +761,14 @@ static int write_html(checkctx *cx, const char *path)
     fprintf(f, "</body></html>\n");
     free(er);
     free(fr);
-    if (fflush(f) != 0 || ferror(f)) {
-        fclose(f);
-        unlink(tmp);
-        cli_error("%s: write failed", path);
+    if (ferror(f) || fclose(f) != 0) {
+        free(buf);
+        cli_error("%s: out of memory", path);
         return EXIT_TROUBLE;
     }
-    fclose(f);
-    if (rename(tmp, path) < 0) {
-        unlink(tmp);
-        cli_error("%s: cannot rename into place: %s", path, strerror(errno));
-        return EXIT_TROUBLE;
-    }
-    return EXIT_OK;
+    rc = cli_write_file(path, buf, len, 0, false);
+    free(buf);
+    return rc;
 }
 
 static int load_edits(checkctx *cx, const char *dir, const char *smf)
@@ -905,6 +900,8 @@ int cmd_check(int argc, char **argv)
         cli_error("give --edits or --metafile, not both");
         return EXIT_TROUBLE;
     }
+    if (html && !cli_output_ok(html, &argv[optind], argc - optind, false))
+        return EXIT_TROUBLE;
     if (load_edits(&cx, dir, smf) < 0)
         return EXIT_TROUBLE;
     if (!set && !smf && crtk_editdb_find_set(cx.db, "all"))

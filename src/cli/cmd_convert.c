@@ -13,7 +13,9 @@ void usage_convert(FILE *f)
                "Convert a NAACCR file between XML, fixed-width and CSV, and between versions.\n"
                "The output format comes from OUT's name (.xml, .csv, .txt or .dat = fixed-width;\n"
                "a further .gz compresses) or --to. OUT is written to a temporary file renamed\n"
-               "into place when complete, readable by the owner only (0600) unless --mode.\n"
+               "into place when complete, readable by the owner only (0600) unless --mode;\n"
+               "a device, a FIFO or - (stdout) is written straight through, a symbolic link\n"
+               "through to its target. A folder, or OUT being IN, is refused.\n"
                "A one-line summary goes to stderr.\n\n"
                "options:\n"
                "  --to xml|flat|csv     output format\n"
@@ -32,6 +34,7 @@ void usage_convert(FILE *f)
                "  --crlf                fixed-width/CSV lines end with CRLF\n"
                "  --item-numbers        XML: write naaccrNum attributes\n"
                "  --mode OCTAL          file mode of OUT (default 0600)\n"
+               "  --no-follow           refuse OUT when it is a symbolic link\n"
                "  --quiet               no summary or progress on stderr\n");
 }
 
@@ -139,6 +142,7 @@ int cmd_convert(int argc, char **argv)
                                              {"crlf", no_argument, NULL, 'C'},
                                              {"item-numbers", no_argument, NULL, 'N'},
                                              {"mode", required_argument, NULL, 'M'},
+                                             {"no-follow", no_argument, NULL, 'F'},
                                              {"quiet", no_argument, NULL, 'q'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
@@ -160,7 +164,7 @@ int cmd_convert(int argc, char **argv)
     const char *in, *outp;
 
     optind = 1;
-    while ((c = getopt_long(argc, argv, "T:V:I:t:Dl:d:e:E:CNM:qh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "T:V:I:t:Dl:d:e:E:CNM:Fqh", longopts, NULL)) != -1) {
         switch (c) {
         case 'T':
             to = !strcmp(optarg, "xml")    ? CRTK_FORMAT_XML
@@ -217,6 +221,9 @@ int cmd_convert(int argc, char **argv)
                 return EXIT_TROUBLE;
             }
             break;
+        case 'F':
+            wopts.no_follow = true;
+            break;
         case 'q':
             cc.quiet = true;
             break;
@@ -245,6 +252,8 @@ int cmd_convert(int argc, char **argv)
             return EXIT_TROUBLE;
         }
     }
+    if (!cli_output_ok(outp, &argv[optind], 1, wopts.no_follow))
+        return EXIT_TROUBLE;
     if (cli_load_layouts(&ls, &lo) < 0)
         return EXIT_TROUBLE;
     if (lo.user_layout && crtk_layout_kind_of(lo.user_layout) == CRTK_LAYOUT_FLAT)

@@ -19,7 +19,8 @@ void usage_generate(FILE *f)
                "  --record-type T    A (default), M, C or I\n"
                "  --seed S           random seed (default 1): the same seed gives the same file\n"
                "  --to xml|flat|csv  output format\n"
-               "  --mode OCTAL       file mode (default 0600)\n");
+               "  --mode OCTAL       file mode (default 0600)\n"
+               "  --no-follow        refuse OUT when it is a symbolic link\n");
 }
 
 int cmd_generate(int argc, char **argv)
@@ -30,6 +31,7 @@ int cmd_generate(int argc, char **argv)
                                              {"seed", required_argument, NULL, 's'},
                                              {"to", required_argument, NULL, 'T'},
                                              {"mode", required_argument, NULL, 'M'},
+                                             {"no-follow", no_argument, NULL, 'F'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
     crtk_generate_opts gopts = CRTK_GENERATE_OPTS_INIT;
@@ -45,7 +47,7 @@ int cmd_generate(int argc, char **argv)
 
     wopts.format = CRTK_FORMAT_AUTO;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "V:n:t:s:T:M:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "V:n:t:s:T:M:Fh", longopts, NULL)) != -1) {
         switch (c) {
         case 'V':
             version = cli_version(optarg);
@@ -84,6 +86,9 @@ int cmd_generate(int argc, char **argv)
         case 'M':
             wopts.mode = (unsigned)strtoul(optarg, NULL, 8);
             break;
+        case 'F':
+            wopts.no_follow = true;
+            break;
         case 'h':
             usage_generate(stdout);
             return EXIT_OK;
@@ -103,6 +108,8 @@ int cmd_generate(int argc, char **argv)
         if (!wopts.format)
             wopts.format = f ? f : CRTK_FORMAT_XML;
     }
+    if (!cli_output_ok(out, NULL, 0, wopts.no_follow))
+        return EXIT_TROUBLE;
     if (crtk_layouts_new(&ls, &err) < 0) {
         cli_print_error(&err);
         return EXIT_TROUBLE;

@@ -5,6 +5,7 @@
 #include "writer_internal.h"
 #include "error_internal.h"
 #include "layouts_internal.h"
+#include "crtk/output.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -95,7 +96,8 @@ int crtk_writer_open(crtk_writer **out,
     }
     rc = crtk_record_new(&w->scratch);
     if (rc == CRTK_OK)
-        rc = crtk__out_open(&w->out, path, opts->gzip, opts->mode, err);
+        rc = crtk__out_open_flags(&w->out, path, opts->gzip, opts->mode,
+                                  opts->no_follow ? CRTK_OUTPUT_NO_FOLLOW : 0, err);
     if (rc < 0) {
         crtk_writer_free(w);
         return rc;
