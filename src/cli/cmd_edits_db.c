@@ -212,6 +212,8 @@ int cmd_edits_import(int argc, char **argv)
                    "Write an EDITS50 metafile out as an edits folder in the text format\n"
                    "(docs/edits-format.md): metafile.txt, fields.txt, messages.txt, edits/,\n"
                    "sets/ and tables/. Files of DIR that the metafile no longer has are removed.\n"
+                   "The new folder is written beside DIR and swapped in when complete (a failed\n"
+                   "import leaves DIR as it was); other files of DIR (a README) are kept.\n"
                    "\n"
                    "options:\n"
                    "  -h, --help   show this help\n",
