@@ -26,6 +26,11 @@ void usage_convert(FILE *f)
                "                        dropped and counted\n"
                "  --drop-unmappable     leave out (and count) items the target cannot hold\n"
                "                        instead of failing\n"
+               "  --first-value         keep the first value when a patient's lines disagree or\n"
+               "                        an item is repeated (the others are dropped, counted)\n"
+               "  --drop-unknown        leave out (and count) unknown items and elements\n"
+               "  --truncate            cut (and count) values longer than a fixed-width field\n"
+               "Without these, a value that would be lost stops the conversion (exit 1).\n"
                "  --layout FILE         a fixed-width layout of your own (input or output)\n"
                "  --dictionary FILE     a NAACCR user-defined dictionary (XML); repeatable\n"
                "  --encoding E          fixed-width/CSV input: auto, utf-8, windows-1252, latin1\n"
@@ -44,15 +49,112 @@ static bool ends_with(const char *s, const char *suffix)
     return n >= k && !strcmp(s + n - k, suffix);
 }
 
+/* Findings that mean a value will not reach the output. Each needs the user's choice: with
+ * it the value is left out (or cut) and counted by naaccrId for the summary; without it the
+ * conversion stops, exit 1, nothing written. */
+enum choice { CH_FIRST, CH_UNKNOWN, CH_TRUNCATE, CH_UNMAPPABLE, NCHOICES };
+
+static const struct {
+    const char *code;
+    enum choice choice;
+} loss_codes[] = {
+    {"patient-value-mismatch", CH_FIRST}, {"root-value-mismatch", CH_FIRST},
+    {"duplicate-item", CH_FIRST},         {"unknown-item", CH_UNKNOWN},
+    {"missing-item-id", CH_UNKNOWN},      {"unknown-element", CH_UNKNOWN},
+    {"unexpected-element", CH_UNKNOWN},   {"value-truncated", CH_TRUNCATE},
+    {"item-dropped", CH_UNMAPPABLE},
+};
+
+static const struct {
+    const char *option, *label, *advice;
+} choices[NCHOICES] = {
+    {"--first-value", "other values dropped, first kept",
+     "keep the first value and drop the other"},
+    {"--drop-unknown", "unknown items and elements dropped", "leave them out"},
+    {"--truncate", "values truncated to the field width", "cut them to the field"},
+    {"--drop-unmappable", "unmappable items dropped", "leave them out"},
+};
+
+#define MAX_LOSS_IDS 1024 /* distinct naaccrIds counted by name; the rest as "others" */
+
+typedef struct loss {
+    enum choice choice;
+    char item[64];
+    long n;
+} loss;
+
 typedef struct cctx {
     long shown, total;
     bool quiet;
+    bool allow[NCHOICES];
+    long lost[NCHOICES];
+    loss *losses;
+    size_t nloss;
+    long others[NCHOICES];
+    /* The first loss the user did not allow: where and what. */
+    bool blocked, block_by_writer;
+    enum choice block_choice;
+    int block_tumor;
+    char block_where[320], block_item[64], block_code[32];
+    const char *out; /* the writer's findings name OUT; the stop names IN and its line */
 } cctx;
+
+static int loss_code(const char *code)
+{
+    size_t i;
+
+    for (i = 0; code && i < sizeof loss_codes / sizeof *loss_codes; i++)
+        if (!strcmp(code, loss_codes[i].code))
+            return (int)i;
+    return -1;
+}
+
+static void count_loss(cctx *c, enum choice ch, const char *item)
+{
+    const char *key = item && item[0] ? item : "(element)";
+    size_t i;
+
+    c->lost[ch]++;
+    for (i = 0; i < c->nloss; i++)
+        if (c->losses[i].choice == ch && !strcmp(c->losses[i].item, key)) {
+            c->losses[i].n++;
+            return;
+        }
+    if (!c->losses)
+        c->losses = calloc(MAX_LOSS_IDS, sizeof *c->losses);
+    if (!c->losses || c->nloss == MAX_LOSS_IDS) {
+        c->others[ch]++;
+        return;
+    }
+    c->losses[c->nloss].choice = ch;
+    snprintf(c->losses[c->nloss].item, sizeof c->losses[c->nloss].item, "%s", key);
+    c->losses[c->nloss++].n = 1;
+}
 
 static void on_finding(void *ctx, const crtk_finding *f)
 {
     cctx *c = ctx;
+    int k = loss_code(f->code);
 
+    if (k >= 0) {
+        enum choice ch = loss_codes[k].choice;
+        if (c->allow[ch]) {
+            count_loss(c, ch, f->item);
+            if (ch == CH_UNMAPPABLE)
+                return; /* chosen and listed by item in the summary */
+        } else if (!c->blocked) {
+            c->blocked = true;
+            c->block_choice = ch;
+            c->block_tumor = f->tumor;
+            c->block_by_writer = c->out && f->source && !strcmp(f->source, c->out);
+            if (f->line)
+                snprintf(c->block_where, sizeof c->block_where, "%s:%ld", f->source, f->line);
+            else
+                snprintf(c->block_where, sizeof c->block_where, "%s", f->source);
+            snprintf(c->block_item, sizeof c->block_item, "%s", f->item ? f->item : "");
+            snprintf(c->block_code, sizeof c->block_code, "%s", f->code);
+        }
+    }
     c->total++;
     if (c->quiet || c->shown >= 20)
         return;
@@ -63,6 +165,58 @@ static void on_finding(void *ctx, const crtk_finding *f)
     fprintf(stderr, " %s%s%s%s\n", f->item && f->item[0] ? f->item : "",
             f->item && f->item[0] ? ": " : "", f->severity == CRTK_SEV_WARNING ? "warning: " : "",
             f->message);
+}
+
+/* A loss the user did not allow stops the conversion: exit 1, the output is discarded. The
+ * message names the input's line and the patient (rec, may be NULL) it was found in. */
+static bool stopped(cctx *c, const char *in, const crtk_record *rec, const char *outp)
+{
+    char pid[64] = "";
+
+    if (!c->blocked)
+        return false;
+    if (rec && crtk_record_layout(rec)) {
+        const crtk_item *it = crtk_layout_find(crtk_record_layout(rec), "patientIdNumber");
+        size_t n = 0;
+        const char *v = it ? crtk_record_get(rec, it, 0, &n) : NULL;
+        if (v)
+            snprintf(pid, sizeof pid, " (patientIdNumber %.*s)", n > 20 ? 20 : (int)n, v);
+        if (c->block_by_writer)
+            snprintf(c->block_where, sizeof c->block_where, "%s:%ld", in,
+                     crtk_record_line(rec, c->block_tumor ? c->block_tumor - 1 : -1));
+    }
+    cli_error("%s: %s%sa value would not reach the output (%s)%s; give %s to %s, or fix the "
+              "input; %s not written",
+              c->block_where, c->block_item, c->block_item[0] ? ": " : "", c->block_code, pid,
+              choices[c->block_choice].option, choices[c->block_choice].advice, outp);
+    return true;
+}
+
+/* "crtk convert: other values dropped, first kept (--first-value): 3 (sex 2, birthDate 1)" */
+static void print_losses(const cctx *c)
+{
+    int ch;
+
+    for (ch = 0; ch < NCHOICES; ch++) {
+        size_t i, shown = 0;
+        if (!c->lost[ch])
+            continue;
+        fprintf(stderr, "%s: %s (%s): %ld (", cli_prog, choices[ch].label, choices[ch].option,
+                c->lost[ch]);
+        for (i = 0; i < c->nloss; i++) {
+            if (c->losses[i].choice != (enum choice)ch)
+                continue;
+            if (shown == 30) {
+                fprintf(stderr, ", ...");
+                break;
+            }
+            fprintf(stderr, "%s%s %ld", shown ? ", " : "", c->losses[i].item, c->losses[i].n);
+            shown++;
+        }
+        if (c->others[ch])
+            fprintf(stderr, "%sothers %ld", shown ? ", " : "", c->others[ch]);
+        fprintf(stderr, ")\n");
+    }
 }
 
 /* The target layout: a fixed-width layout, or a dictionary (+ the version's default user
@@ -135,6 +289,9 @@ int cmd_convert(int argc, char **argv)
                                              {"input-version", required_argument, NULL, 'I'},
                                              {"record-type", required_argument, NULL, 't'},
                                              {"drop-unmappable", no_argument, NULL, 'D'},
+                                             {"first-value", no_argument, NULL, '1'},
+                                             {"drop-unknown", no_argument, NULL, 'U'},
+                                             {"truncate", no_argument, NULL, 'X'},
                                              {"layout", required_argument, NULL, 'l'},
                                              {"dictionary", required_argument, NULL, 'd'},
                                              {"encoding", required_argument, NULL, 'e'},
@@ -156,15 +313,16 @@ int cmd_convert(int argc, char **argv)
     crtk_error err = CRTK_ERROR_INIT;
     const crtk_file_info *fi;
     const crtk_writer_stats *st;
-    cctx cc = {0, 0, false};
+    cctx cc;
     cli_progress prog;
     crtk_format to = CRTK_FORMAT_AUTO;
     int version = 0, input_version = 0, c, rc, status = EXIT_OK;
     bool gz = false;
     const char *in, *outp;
 
+    memset(&cc, 0, sizeof cc);
     optind = 1;
-    while ((c = getopt_long(argc, argv, "T:V:I:t:Dl:d:e:E:CNM:Fqh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "T:V:I:t:D1UXl:d:e:E:CNM:Fqh", longopts, NULL)) != -1) {
         switch (c) {
         case 'T':
             to = !strcmp(optarg, "xml")    ? CRTK_FORMAT_XML
@@ -198,6 +356,16 @@ int cmd_convert(int argc, char **argv)
             break;
         case 'D':
             wopts.drop_unmappable = true;
+            cc.allow[CH_UNMAPPABLE] = true;
+            break;
+        case '1':
+            cc.allow[CH_FIRST] = true;
+            break;
+        case 'U':
+            cc.allow[CH_UNKNOWN] = true;
+            break;
+        case 'X':
+            cc.allow[CH_TRUNCATE] = true;
             break;
         case 'l':
         case 'd':
@@ -241,6 +409,7 @@ int cmd_convert(int argc, char **argv)
     }
     in = argv[optind];
     outp = argv[optind + 1];
+    cc.out = outp;
     {
         crtk_format f = cli_output_format(outp, &gz);
         if (to == CRTK_FORMAT_AUTO)
@@ -269,6 +438,10 @@ int cmd_convert(int argc, char **argv)
     if (rc < 0) {
         cli_print_error(&err);
         status = cli_exit_for(rc);
+        goto out;
+    }
+    if (stopped(&cc, in, NULL, outp)) {
+        status = EXIT_INVALID;
         goto out;
     }
     fi = crtk_reader_info(rd);
@@ -316,11 +489,21 @@ int cmd_convert(int argc, char **argv)
             status = EXIT_TROUBLE;
             goto out;
         }
+        if (stopped(&cc, in, rec, outp)) {
+            cli_progress_end(&prog);
+            status = EXIT_INVALID;
+            goto out;
+        }
         rc = crtk_writer_write(w, rec);
         if (rc < 0) {
             cli_progress_end(&prog);
             cli_print_error(crtk_writer_error(w));
             status = cli_exit_for(rc);
+            goto out;
+        }
+        if (stopped(&cc, in, rec, outp)) {
+            cli_progress_end(&prog);
+            status = EXIT_INVALID;
             goto out;
         }
         cli_progress_update(&prog, crtk_reader_offset(rd), crtk_writer_stats_get(w)->patients);
@@ -329,6 +512,10 @@ int cmd_convert(int argc, char **argv)
     if (rc < 0) {
         cli_print_error(crtk_reader_error(rd));
         status = cli_exit_for(rc);
+        goto out;
+    }
+    if (stopped(&cc, in, NULL, outp)) {
+        status = EXIT_INVALID;
         goto out;
     }
     rc = crtk_writer_close(w);
@@ -356,11 +543,13 @@ int cmd_convert(int argc, char **argv)
         if (st->replaced_chars)
             fprintf(stderr, ", %ld characters replaced", st->replaced_chars);
         fputc('\n', stderr);
+        print_losses(&cc);
         if (cc.total > cc.shown)
             fprintf(stderr, "%s: %ld more warnings not shown (crtk validate lists them all)\n",
                     cli_prog, cc.total - cc.shown);
     }
 out:
+    free(cc.losses);
     crtk_record_free(rec);
     crtk_writer_free(w);
     crtk_reader_free(rd);

@@ -140,6 +140,11 @@ static int map_value(crtk_writer *w, const crtk_record *rec, const crtk_item *s,
     if (!t) {
         if (w->opts.drop_unmappable) {
             w->stats.dropped_unmappable++;
+            /* Named, so the caller can say which items it left out. */
+            crtk__wwarn(w, "item-dropped", crtk_record_ordinal(rec),
+                        s->level == CRTK_LEVEL_TUMOR ? tumor + 1 : 0, s->id,
+                        "%s (#%d) has no place in %s; left out", s->id, s->num,
+                        crtk_layout_name(w->opts.layout));
             return CRTK_OK;
         }
         return crtk__wfail(w, CRTK_EINVALID, s->id,
@@ -155,6 +160,10 @@ static int map_value(crtk_writer *w, const crtk_record *rec, const crtk_item *s,
         }
         if (w->opts.drop_unmappable) {
             w->stats.dropped_unmappable++;
+            crtk__wwarn(w, "item-dropped", crtk_record_ordinal(rec),
+                        s->level == CRTK_LEVEL_TUMOR ? tumor + 1 : 0, s->id,
+                        "%s (#%d) is not part of record type %c; left out", s->id, s->num,
+                        w->record_type);
             return CRTK_OK;
         }
         return crtk__wfail(w, CRTK_EINVALID, s->id,

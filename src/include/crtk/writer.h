@@ -32,7 +32,8 @@ typedef struct crtk_writer_opts {
     const char *user_uris;      /* XML userDictionaryUri; NULL = none */
     const char *extra_root;     /* XML extra root attributes (from crtk_file_info) */
     bool write_item_numbers;    /* XML naaccrNum attributes */
-    crtk_finding_fn on_finding; /* warnings: truncation, unrepresentable characters */
+    crtk_finding_fn on_finding; /* warnings: "value-truncated", "unrepresentable-character",
+                                   "item-dropped" (one per value drop_unmappable left out) */
     void *finding_ctx;
     bool no_follow; /* refuse a target that is a symbolic link (see crtk/output.h) */
 } crtk_writer_opts;
