@@ -21,6 +21,12 @@
 #define MAX_EXT     (1u << 20) /* longest extension kept verbatim */
 #define BASE_PREFIX "http://naaccr.org/naaccrxml/naaccr-dictionary-"
 #define ID_CACHE    1024 /* item ids remembered by position in their container */
+/* Markup limits, checked on the bytes before libxml2 parses them: libxml2 2.9 compares each
+ * attribute of a tag with all before it, so 200,000 attributes would take minutes. */
+#define MAX_ATTRS         256        /* attributes (and namespace declarations) per tag */
+#define MAX_NAME          1024       /* bytes in an element or attribute name */
+#define MAX_ATTR_VALUE    (1u << 20) /* bytes in an attribute value */
+#define MAX_PATIENT_ITEMS (1L << 20) /* Items in one Patient, its Tumors included */
 
 typedef struct rootval {
     const crtk_item *it;
@@ -31,8 +37,23 @@ typedef struct span {
     size_t off, len;
 } span;
 
+/* A byte-level view of the markup, enough to bound tags (see MAX_ATTRS). */
+typedef struct scan {
+    enum { SC_TEXT, SC_LT, SC_NAME, SC_TAG, SC_QUOTE, SC_BANG, SC_SKIP } st;
+    char q;          /* the quote that opened the attribute value */
+    const char *end; /* terminator skipped to: "-->", "]]>", "?>", ">" */
+    char last[2];    /* the two bytes before the current one */
+    char bang[8];    /* bytes after "<!" */
+    size_t nbang, name, aname, val;
+    unsigned attrs;
+    char tag[40]; /* the tag's name, for messages */
+    long line;
+} scan;
+
 typedef struct xr {
     xmlTextReaderPtr r;
+    scan sc;
+    long patient_items;
     const xmlChar *s_item, *s_patient, *s_tumor, *s_data, *s_id, *s_num;
     const crtk_layout *lay;
     unsigned rtbit;
@@ -64,6 +85,135 @@ typedef struct xr {
 
 /* ---- libxml2 plumbing -------------------------------------------------------------------- */
 
+static int scan_fail(xr *x, const char *fmt, unsigned limit)
+{
+    x->io_failed = true;
+    x->io_err.line = x->sc.line;
+    crtk__fail(&x->io_err, CRTK_ELIMIT, fmt, x->sc.tag, limit);
+    return -1;
+}
+
+/* Follow the markup of buf[0..n) and refuse a tag over the limits before libxml2 sees it.
+ * Linear: one look at each byte. */
+static int scan_bytes(xr *x, const char *buf, size_t n)
+{
+    scan *sc = &x->sc;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        char c = buf[i];
+        if (sc->st == SC_TEXT) {
+            const char *lt = memchr(buf + i, '<', n - i);
+            size_t stop = lt ? (size_t)(lt - buf) : n;
+            const char *nl = buf + i;
+            while ((nl = memchr(nl, '\n', (size_t)(buf + stop - nl)))) {
+                sc->line++;
+                nl++;
+            }
+            if (!lt)
+                break;
+            i = stop;
+            sc->st = SC_LT;
+            sc->attrs = 0;
+            sc->name = 0;
+            sc->tag[0] = '\0';
+            sc->last[0] = sc->last[1] = '\0';
+            continue;
+        }
+        if (c == '\n')
+            sc->line++;
+        switch (sc->st) {
+        case SC_LT:
+            if (c == '!') {
+                sc->st = SC_BANG;
+                sc->nbang = 0;
+            } else if (c == '?') {
+                sc->st = SC_SKIP;
+                sc->end = "?>";
+            } else if (c == '/') {
+                sc->st = SC_SKIP;
+                sc->end = ">";
+            } else {
+                sc->st = SC_NAME;
+                sc->name = 1;
+                sc->tag[0] = c;
+                sc->tag[1] = '\0';
+            }
+            break;
+        case SC_NAME:
+            if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '/') {
+                sc->st = SC_TAG;
+                sc->aname = 0;
+            } else if (c == '>') {
+                sc->st = SC_TEXT;
+            } else {
+                if (sc->name < sizeof sc->tag - 1) {
+                    sc->tag[sc->name] = c;
+                    sc->tag[sc->name + 1] = '\0';
+                }
+                if (++sc->name > MAX_NAME)
+                    return scan_fail(x, "element name <%s...> is longer than %u bytes", MAX_NAME);
+            }
+            break;
+        case SC_TAG:
+            if (c == '"' || c == '\'') {
+                sc->st = SC_QUOTE;
+                sc->q = c;
+                sc->val = 0;
+            } else if (c == '>') {
+                sc->st = SC_TEXT;
+            } else if (c == '=') {
+                sc->aname = 0;
+                if (++sc->attrs > MAX_ATTRS)
+                    return scan_fail(x, "element <%s> has more than %u attributes", MAX_ATTRS);
+            } else if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '/') {
+                sc->aname = 0;
+            } else if (++sc->aname > MAX_NAME) {
+                return scan_fail(x, "an attribute name in <%s> is longer than %u bytes", MAX_NAME);
+            }
+            break;
+        case SC_QUOTE:
+            if (c == sc->q)
+                sc->st = SC_TAG;
+            else if (++sc->val > MAX_ATTR_VALUE)
+                return scan_fail(x, "an attribute value in <%s> is longer than %u bytes",
+                                 MAX_ATTR_VALUE);
+            break;
+        case SC_BANG:
+            sc->bang[sc->nbang++] = c;
+            if (sc->nbang == 2 && !memcmp(sc->bang, "--", 2)) {
+                sc->st = SC_SKIP;
+                sc->end = "-->";
+                sc->last[0] = sc->last[1] = '\0'; /* "<!-->" does not close the comment */
+                continue;
+            } else if (sc->bang[0] == '[' && sc->nbang == 7) {
+                sc->st = SC_SKIP;
+                sc->end = "]]>";
+                sc->last[0] = sc->last[1] = '\0';
+                continue;
+            } else if ((sc->bang[0] != '-' && sc->bang[0] != '[') || sc->nbang == 2) {
+                sc->st = SC_SKIP; /* DOCTYPE: refused by the reader anyway */
+                sc->end = ">";
+            }
+            if (c == '>' && sc->st == SC_SKIP)
+                sc->st = SC_TEXT;
+            break;
+        case SC_SKIP: {
+            size_t k = strlen(sc->end);
+            if (c == sc->end[k - 1] && (k < 2 || sc->last[1] == sc->end[k - 2]) &&
+                (k < 3 || sc->last[0] == sc->end[0]))
+                sc->st = SC_TEXT;
+            break;
+        }
+        default:
+            break;
+        }
+        sc->last[0] = sc->last[1];
+        sc->last[1] = c;
+    }
+    return 0;
+}
+
 static int io_read(void *ctx, char *buf, int len)
 {
     crtk_reader *rd = ctx;
@@ -77,6 +227,8 @@ static int io_read(void *ctx, char *buf, int len)
         x->io_failed = true;
         return -1;
     }
+    if (scan_bytes(x, buf, (size_t)n) < 0)
+        return -1;
     return (int)n;
 }
 
@@ -132,8 +284,8 @@ static int fail_xml(crtk_reader *rd, xr *x)
     int code = CRTK_EPARSE;
 
     if (x->io_failed)
-        return crtk__rfail(rd, x->io_err.code ? x->io_err.code : CRTK_EIO, 0, 0, NULL, "%s",
-                           x->io_err.message[0] ? x->io_err.message : "read failed");
+        return crtk__rfail(rd, x->io_err.code ? x->io_err.code : CRTK_EIO, x->io_err.line, 0, NULL,
+                           "%s", x->io_err.message[0] ? x->io_err.message : "read failed");
     if (!x->xml_failed)
         return crtk__rfail(rd, CRTK_EPARSE, xmlTextReaderGetParserLineNumber(x->r),
                            xmlTextReaderGetParserColumnNumber(x->r), NULL, "malformed XML");
@@ -494,6 +646,7 @@ static int start(crtk_reader *rd)
 
     if (!x)
         return crtk__rfail(rd, CRTK_ENOMEM, 0, 0, NULL, "out of memory");
+    x->sc.line = 1;
     rd->impl = x;
     xmlInitParser();
     hook_errors(rd, x);
@@ -902,6 +1055,9 @@ static int read_container(crtk_reader *rd, xr *x, crtk_record *rec, int tumor)
                 crtk__finding(rd, CRTK_SEV_ERROR, "item-out-of-order", node_line(node), 0,
                               tumor + 1, NULL, "Item after %s in %s",
                               phase == 1 ? "an extension" : "a Tumor", what);
+            if (++x->patient_items > MAX_PATIENT_ITEMS)
+                return crtk__rfail(rd, CRTK_ELIMIT, node_line(node), 0, NULL,
+                                   "patient has more than %ld Items", MAX_PATIENT_ITEMS);
             rc = read_item(rd, x, lv, tumor, pos++, &it, &line);
             if (rc < 0)
                 return rc;
@@ -1041,7 +1197,8 @@ static int next_patient(crtk_reader *rd, xr *x, crtk_record *rec)
             x->root_phase = 2;
             rc = begin_patient(rd, x, rec);
             if (rc == 0)
-                rc = read_container(rd, x, rec, -1);
+                x->patient_items = 0;
+            rc = read_container(rd, x, rec, -1);
             return rc < 0 ? rc : 1;
         }
         if (k == K_ITEM) {
