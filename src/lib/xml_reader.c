@@ -6,6 +6,7 @@
  * Line numbers are the elements' own (libxml2 keeps no columns for nodes: column 0). */
 #include "reader_internal.h"
 #include "error_internal.h"
+#include "xml_scan_internal.h"
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -37,22 +38,9 @@ typedef struct span {
     size_t off, len;
 } span;
 
-/* A byte-level view of the markup, enough to bound tags (see MAX_ATTRS). */
-typedef struct scan {
-    enum { SC_TEXT, SC_LT, SC_NAME, SC_TAG, SC_QUOTE, SC_BANG, SC_SKIP } st;
-    char q;          /* the quote that opened the attribute value */
-    const char *end; /* terminator skipped to: "-->", "]]>", "?>", ">" */
-    char last[2];    /* the two bytes before the current one */
-    char bang[8];    /* bytes after "<!" */
-    size_t nbang, name, aname, val;
-    unsigned attrs;
-    char tag[40]; /* the tag's name, for messages */
-    long line;
-} scan;
-
 typedef struct xr {
     xmlTextReaderPtr r;
-    scan sc;
+    crtk__xml_scanner sc; /* bounds each tag before libxml2 parses it */
     long patient_items;
     const xmlChar *s_item, *s_patient, *s_tumor, *s_data, *s_id, *s_num;
     const crtk_layout *lay;
@@ -85,135 +73,6 @@ typedef struct xr {
 
 /* ---- libxml2 plumbing -------------------------------------------------------------------- */
 
-static int scan_fail(xr *x, const char *fmt, unsigned limit)
-{
-    x->io_failed = true;
-    x->io_err.line = x->sc.line;
-    crtk__fail(&x->io_err, CRTK_ELIMIT, fmt, x->sc.tag, limit);
-    return -1;
-}
-
-/* Follow the markup of buf[0..n) and refuse a tag over the limits before libxml2 sees it.
- * Linear: one look at each byte. */
-static int scan_bytes(xr *x, const char *buf, size_t n)
-{
-    scan *sc = &x->sc;
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        char c = buf[i];
-        if (sc->st == SC_TEXT) {
-            const char *lt = memchr(buf + i, '<', n - i);
-            size_t stop = lt ? (size_t)(lt - buf) : n;
-            const char *nl = buf + i;
-            while ((nl = memchr(nl, '\n', (size_t)(buf + stop - nl)))) {
-                sc->line++;
-                nl++;
-            }
-            if (!lt)
-                break;
-            i = stop;
-            sc->st = SC_LT;
-            sc->attrs = 0;
-            sc->name = 0;
-            sc->tag[0] = '\0';
-            sc->last[0] = sc->last[1] = '\0';
-            continue;
-        }
-        if (c == '\n')
-            sc->line++;
-        switch (sc->st) {
-        case SC_LT:
-            if (c == '!') {
-                sc->st = SC_BANG;
-                sc->nbang = 0;
-            } else if (c == '?') {
-                sc->st = SC_SKIP;
-                sc->end = "?>";
-            } else if (c == '/') {
-                sc->st = SC_SKIP;
-                sc->end = ">";
-            } else {
-                sc->st = SC_NAME;
-                sc->name = 1;
-                sc->tag[0] = c;
-                sc->tag[1] = '\0';
-            }
-            break;
-        case SC_NAME:
-            if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '/') {
-                sc->st = SC_TAG;
-                sc->aname = 0;
-            } else if (c == '>') {
-                sc->st = SC_TEXT;
-            } else {
-                if (sc->name < sizeof sc->tag - 1) {
-                    sc->tag[sc->name] = c;
-                    sc->tag[sc->name + 1] = '\0';
-                }
-                if (++sc->name > MAX_NAME)
-                    return scan_fail(x, "element name <%s...> is longer than %u bytes", MAX_NAME);
-            }
-            break;
-        case SC_TAG:
-            if (c == '"' || c == '\'') {
-                sc->st = SC_QUOTE;
-                sc->q = c;
-                sc->val = 0;
-            } else if (c == '>') {
-                sc->st = SC_TEXT;
-            } else if (c == '=') {
-                sc->aname = 0;
-                if (++sc->attrs > MAX_ATTRS)
-                    return scan_fail(x, "element <%s> has more than %u attributes", MAX_ATTRS);
-            } else if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '/') {
-                sc->aname = 0;
-            } else if (++sc->aname > MAX_NAME) {
-                return scan_fail(x, "an attribute name in <%s> is longer than %u bytes", MAX_NAME);
-            }
-            break;
-        case SC_QUOTE:
-            if (c == sc->q)
-                sc->st = SC_TAG;
-            else if (++sc->val > MAX_ATTR_VALUE)
-                return scan_fail(x, "an attribute value in <%s> is longer than %u bytes",
-                                 MAX_ATTR_VALUE);
-            break;
-        case SC_BANG:
-            sc->bang[sc->nbang++] = c;
-            if (sc->nbang == 2 && !memcmp(sc->bang, "--", 2)) {
-                sc->st = SC_SKIP;
-                sc->end = "-->";
-                sc->last[0] = sc->last[1] = '\0'; /* "<!-->" does not close the comment */
-                continue;
-            } else if (sc->bang[0] == '[' && sc->nbang == 7) {
-                sc->st = SC_SKIP;
-                sc->end = "]]>";
-                sc->last[0] = sc->last[1] = '\0';
-                continue;
-            } else if ((sc->bang[0] != '-' && sc->bang[0] != '[') || sc->nbang == 2) {
-                sc->st = SC_SKIP; /* DOCTYPE: refused by the reader anyway */
-                sc->end = ">";
-            }
-            if (c == '>' && sc->st == SC_SKIP)
-                sc->st = SC_TEXT;
-            break;
-        case SC_SKIP: {
-            size_t k = strlen(sc->end);
-            if (c == sc->end[k - 1] && (k < 2 || sc->last[1] == sc->end[k - 2]) &&
-                (k < 3 || sc->last[0] == sc->end[0]))
-                sc->st = SC_TEXT;
-            break;
-        }
-        default:
-            break;
-        }
-        sc->last[0] = sc->last[1];
-        sc->last[1] = c;
-    }
-    return 0;
-}
-
 static int io_read(void *ctx, char *buf, int len)
 {
     crtk_reader *rd = ctx;
@@ -227,8 +86,10 @@ static int io_read(void *ctx, char *buf, int len)
         x->io_failed = true;
         return -1;
     }
-    if (scan_bytes(x, buf, (size_t)n) < 0)
+    if (crtk__xml_scan(&x->sc, buf, (size_t)n, &x->io_err) < 0) {
+        x->io_failed = true;
         return -1;
+    }
     return (int)n;
 }
 
@@ -646,7 +507,7 @@ static int start(crtk_reader *rd)
 
     if (!x)
         return crtk__rfail(rd, CRTK_ENOMEM, 0, 0, NULL, "out of memory");
-    x->sc.line = 1;
+    crtk__xml_scan_init(&x->sc);
     rd->impl = x;
     xmlInitParser();
     hook_errors(rd, x);
