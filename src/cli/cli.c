@@ -1,6 +1,8 @@
 /* cli.c - helpers shared by the crtk commands. */
 #include "cli.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -251,4 +253,40 @@ int cli_write_file(const char *path, const void *buf, size_t n, unsigned mode, b
         cli_print_error(crtk_output_error(o));
     crtk_output_free(o);
     return rc < 0 ? EXIT_TROUBLE : EXIT_OK;
+}
+
+bool cli_number(const char *name, const char *arg, long min, long max, long *out)
+{
+    char *end;
+    long v;
+
+    errno = 0;
+    v = arg ? strtol(arg, &end, 10) : 0;
+    /* strtol accepts leading blanks and a sign; a number is digits only (a '-' for min < 0). */
+    if (!arg || !*arg || (arg[0] != '-' && (arg[0] < '0' || arg[0] > '9')) || *end ||
+        errno == ERANGE || v < min || v > max) {
+        if (max == LONG_MAX)
+            cli_error("%s: '%s' is not a whole number (%ld or more)", name, arg ? arg : "", min);
+        else
+            cli_error("%s: '%s' is not a whole number from %ld to %ld", name, arg ? arg : "", min,
+                      max);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+bool cli_mode(const char *name, const char *arg, unsigned *out)
+{
+    char *end;
+    unsigned long v;
+
+    errno = 0;
+    v = arg && *arg >= '0' && *arg <= '7' ? strtoul(arg, &end, 8) : 0;
+    if (!arg || *arg < '0' || *arg > '7' || *end || errno == ERANGE || v == 0 || v > 0777) {
+        cli_error("%s: '%s' is not an octal file mode such as 0600 or 0640", name, arg ? arg : "");
+        return false;
+    }
+    *out = (unsigned)v;
+    return true;
 }

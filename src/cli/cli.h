@@ -46,6 +46,12 @@ int cli_reader_option(int c, const char *arg, cli_layout_opts *lo, crtk_reader_o
 /* Output format from a file name (.xml .csv .txt .dat .flat, each optionally .gz);
  * CRTK_FORMAT_AUTO when the name does not say. *gz tells whether it ends in .gz. */
 crtk_format cli_output_format(const char *path, bool *gz);
+/* A numeric option's value: digits only, from min to max (no overflow, no trailing junk).
+ * Prints "crtk CMD: NAME: 'ARG' is not a whole number from MIN to MAX" and returns false
+ * otherwise (the caller exits 2). */
+bool cli_number(const char *name, const char *arg, long min, long max, long *out);
+/* A file mode option (--mode): octal, 1 to 0777. Prints an error and returns false otherwise. */
+bool cli_mode(const char *name, const char *arg, unsigned *out);
 /* Resolve a user's version argument ("18", "250") to a 3-digit version, 0 if invalid. */
 int cli_version(const char *s);
 /* Parse a record type argument. */

@@ -383,11 +383,8 @@ int cmd_convert(int argc, char **argv)
             wopts.write_item_numbers = true;
             break;
         case 'M':
-            wopts.mode = (unsigned)strtoul(optarg, NULL, 8);
-            if (!wopts.mode || wopts.mode > 0777) {
-                cli_error("--mode must be an octal file mode such as 0640");
+            if (!cli_mode("--mode", optarg, &wopts.mode))
                 return EXIT_TROUBLE;
-            }
             break;
         case 'F':
             wopts.no_follow = true;

@@ -3,6 +3,7 @@
 #include "crtk/generate.h"
 
 #include <getopt.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,7 +44,7 @@ int cmd_generate(int argc, char **argv)
     crtk_error err = CRTK_ERROR_INIT;
     const char *out = "-";
     int version = 250, c, rc, status = EXIT_OK;
-    char *end;
+    long n;
 
     wopts.format = CRTK_FORMAT_AUTO;
     optind = 1;
@@ -57,11 +58,8 @@ int cmd_generate(int argc, char **argv)
             }
             break;
         case 'n':
-            gopts.tumors = strtol(optarg, &end, 10);
-            if (*end || gopts.tumors < 0) {
-                cli_error("--tumors must be a whole number");
+            if (!cli_number("--tumors", optarg, 0, LONG_MAX, &gopts.tumors))
                 return EXIT_TROUBLE;
-            }
             break;
         case 't':
             gopts.record_type = cli_record_type(optarg);
@@ -71,7 +69,9 @@ int cmd_generate(int argc, char **argv)
             }
             break;
         case 's':
-            gopts.seed = strtoul(optarg, NULL, 10);
+            if (!cli_number("--seed", optarg, 0, LONG_MAX, &n))
+                return EXIT_TROUBLE;
+            gopts.seed = (unsigned long)n;
             break;
         case 'T':
             wopts.format = !strcmp(optarg, "xml")    ? CRTK_FORMAT_XML
@@ -84,7 +84,8 @@ int cmd_generate(int argc, char **argv)
             }
             break;
         case 'M':
-            wopts.mode = (unsigned)strtoul(optarg, NULL, 8);
+            if (!cli_mode("--mode", optarg, &wopts.mode))
+                return EXIT_TROUBLE;
             break;
         case 'F':
             wopts.no_follow = true;

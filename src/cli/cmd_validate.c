@@ -4,6 +4,7 @@
 #include "cli.h"
 
 #include <getopt.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -166,7 +167,8 @@ int cmd_validate(int argc, char **argv)
             v.strict = true;
             break;
         case 'm':
-            v.max = strtol(optarg, NULL, 10);
+            if (!cli_number("--max-problems", optarg, 0, LONG_MAX, &v.max))
+                return EXIT_TROUBLE;
             break;
         case 'q':
             quiet = true;
