@@ -539,9 +539,12 @@ static int start(crtk_reader *rd)
         }
         type = node_type(x);
         if (type == XML_READER_TYPE_DOCUMENT_TYPE) {
-            rc = crtk__rfail(rd, CRTK_EINVALID, cur_line(x), 0, NULL,
-                             "a DOCTYPE is not allowed in NAACCR XML (entity declarations "
-                             "are refused)");
+            /* The node is an xmlDtd, which has no line: the scanner saw where it began. */
+            rc = crtk__rfail(
+                rd, CRTK_EINVALID,
+                x->sc.decl_line ? x->sc.decl_line : xmlTextReaderGetParserLineNumber(x->r), 0, NULL,
+                "a DOCTYPE is not allowed in NAACCR XML (entity declarations "
+                "are refused)");
             goto out;
         }
         if (type == XML_READER_TYPE_ELEMENT)

@@ -121,6 +121,8 @@ int crtk__xml_scan(crtk__xml_scanner *sc, const char *buf, size_t n, crtk_error 
             } else if ((sc->bang[0] != '-' && sc->bang[0] != '[') || sc->nbang == 2) {
                 sc->st = CRTK__XS_SKIP; /* DOCTYPE: refused by the reader anyway */
                 sc->end = ">";
+                if (!sc->decl_line)
+                    sc->decl_line = sc->line;
             }
             if (c == '>' && sc->st == CRTK__XS_SKIP)
                 sc->st = CRTK__XS_TEXT;

@@ -29,6 +29,7 @@ typedef struct crtk__xml_scanner {
     unsigned attrs;
     char tag[40]; /* the tag's name, for messages */
     long line;
+    long decl_line; /* line of the first "<!DOCTYPE" (or other declaration), 0 = none */
 } crtk__xml_scanner;
 
 void crtk__xml_scan_init(crtk__xml_scanner *sc);

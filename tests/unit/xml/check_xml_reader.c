@@ -691,6 +691,8 @@ START_TEST(test_doctype_and_entities_rejected)
     ck_assert_int_eq(rc, CRTK_EINVALID);
     ck_assert_ptr_nonnull(strstr(err.message, "DOCTYPE"));
     ck_assert_ptr_null(strstr(err.message, "root:")); /* nothing of /etc/passwd */
+    /* The line where the DOCTYPE is (an xmlDtd node has no line of its own). */
+    ck_assert_int_eq(err.line, 2);
 }
 END_TEST
 
