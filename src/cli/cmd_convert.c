@@ -52,7 +52,7 @@ static bool ends_with(const char *s, const char *suffix)
 /* Findings that mean a value will not reach the output. Each needs the user's choice: with
  * it the value is left out (or cut) and counted by naaccrId for the summary; without it the
  * conversion stops, exit 1, nothing written. */
-enum choice { CH_FIRST, CH_UNKNOWN, CH_TRUNCATE, CH_UNMAPPABLE, NCHOICES };
+enum choice { CH_FIRST, CH_UNKNOWN, CH_TRUNCATE, CH_UNMAPPABLE, CH_NONE, NCHOICES };
 
 static const struct {
     const char *code;
@@ -62,7 +62,7 @@ static const struct {
     {"duplicate-item", CH_FIRST},         {"unknown-item", CH_UNKNOWN},
     {"missing-item-id", CH_UNKNOWN},      {"unknown-element", CH_UNKNOWN},
     {"unexpected-element", CH_UNKNOWN},   {"value-truncated", CH_TRUNCATE},
-    {"item-dropped", CH_UNMAPPABLE},
+    {"item-dropped", CH_UNMAPPABLE},      {"truncated-line", CH_NONE},
 };
 
 static const struct {
@@ -73,6 +73,7 @@ static const struct {
     {"--drop-unknown", "unknown items and elements dropped", "leave them out"},
     {"--truncate", "values truncated to the field width", "cut them to the field"},
     {"--drop-unmappable", "unmappable items dropped", "leave them out"},
+    {NULL, NULL, NULL}, /* no choice: the values never arrived (a truncated file) */
 };
 
 #define MAX_LOSS_IDS 1024 /* distinct naaccrIds counted by name; the rest as "others" */
@@ -185,10 +186,15 @@ static bool stopped(cctx *c, const char *in, const crtk_record *rec, const char 
             snprintf(c->block_where, sizeof c->block_where, "%s:%ld", in,
                      crtk_record_line(rec, c->block_tumor ? c->block_tumor - 1 : -1));
     }
-    cli_error("%s: %s%sa value would not reach the output (%s)%s; give %s to %s, or fix the "
-              "input; %s not written",
-              c->block_where, c->block_item, c->block_item[0] ? ": " : "", c->block_code, pid,
-              choices[c->block_choice].option, choices[c->block_choice].advice, outp);
+    if (!choices[c->block_choice].option)
+        cli_error("%s: %s%svalues are missing from the input (%s)%s; %s not written",
+                  c->block_where, c->block_item, c->block_item[0] ? ": " : "", c->block_code, pid,
+                  outp);
+    else
+        cli_error("%s: %s%sa value would not reach the output (%s)%s; give %s to %s, or fix "
+                  "the input; %s not written",
+                  c->block_where, c->block_item, c->block_item[0] ? ": " : "", c->block_code, pid,
+                  choices[c->block_choice].option, choices[c->block_choice].advice, outp);
     return true;
 }
 

@@ -111,6 +111,8 @@ validate_one(const char *path, crtk_layouts *ls, const crtk_reader_opts *base, v
     if (errors || (v->strict && warnings))
         if (status == EXIT_OK)
             status = EXIT_INVALID;
+    /* Problems (stdout) before the summary (stderr), also when both go to one file. */
+    fflush(stdout);
     if (!quiet) {
         const crtk_file_info *fi = crtk_reader_info(rd);
         fprintf(stderr,
