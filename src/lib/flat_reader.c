@@ -341,6 +341,11 @@ static int start(crtk_reader *rd)
                                "line %ld: NAACCR version (columns 17-19) is \"%.*s\"; expected "
                                "a version such as 180 (give one with --version)",
                                l.lineno, (int)n, v);
+        if (want >= 210 && !crtk_layouts_dictionary(rd->ls, want))
+            return crtk__rfail(rd, CRTK_EUNSUPPORTED, l.lineno, 17, "naaccrRecordVersion",
+                               "line %ld: version \"%.*s\" (columns 17-19) is not a NAACCR "
+                               "version crtk knows; fixed-width layouts: 12, 13, 14, 15, 16, 18",
+                               l.lineno, (int)n, v);
         if (want >= 210)
             return crtk__rfail(rd, CRTK_EUNSUPPORTED, l.lineno, 17, "naaccrRecordVersion",
                                "line %ld: version %d: NAACCR 21 and later have no standard "
