@@ -198,6 +198,31 @@ static bool stopped(cctx *c, const char *in, const crtk_record *rec, const char 
     return true;
 }
 
+/* A write error names OUT; one caused by the data (an item the target cannot hold) names
+ * the input's line and the patient instead, where the user can find it. */
+static void print_write_error(const crtk_error *e, int rc, const char *in, const crtk_record *rec)
+{
+    crtk_error c = *e;
+    const crtk_item *it;
+    size_t n = 0;
+    const char *v;
+
+    if (cli_exit_for(rc) != EXIT_INVALID || !rec || !crtk_record_layout(rec)) {
+        cli_print_error(e);
+        return;
+    }
+    snprintf(c.source, sizeof c.source, "%s", in);
+    c.line = crtk_record_line(rec, -1);
+    it = crtk_layout_find(crtk_record_layout(rec), "patientIdNumber");
+    v = it ? crtk_record_get(rec, it, 0, &n) : NULL;
+    if (v) {
+        size_t k = strlen(c.message);
+        snprintf(c.message + k, sizeof c.message - k, " (patientIdNumber %.*s)",
+                 n > 20 ? 20 : (int)n, v);
+    }
+    cli_print_error(&c);
+}
+
 /* "crtk convert: other values dropped, first kept (--first-value): 3 (sex 2, birthDate 1)" */
 static void print_losses(const cctx *c)
 {
@@ -500,7 +525,7 @@ int cmd_convert(int argc, char **argv)
         rc = crtk_writer_write(w, rec);
         if (rc < 0) {
             cli_progress_end(&prog);
-            cli_print_error(crtk_writer_error(w));
+            print_write_error(crtk_writer_error(w), rc, in, rec);
             status = cli_exit_for(rc);
             goto out;
         }
