@@ -22,6 +22,17 @@ no_leftovers() {
     left=$(ls -A | grep -v -x -e f.xml -e f.txt -e err -e out -e got -e fifo -e dir -e link.xml -e in.fifo -e dummy || true)
     [ -z "$left" ] && ok || bad "$1: left behind: $left"
 }
+# Wait (up to 10 s) until process $1 has its output open: the unnamed temporary file
+# ("#INODE (deleted)") or a named one (".NAME.crtk-XXXXXX").
+wait_for_output() {
+    i=0
+    while [ $i -lt 100 ] && ! ls -l /proc/"$1"/fd 2>/dev/null |
+        grep -q -E "$tmp/(#[0-9]+ \(deleted\)|\.[a-z]+\.csv\.crtk-)"; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+    [ $i -lt 100 ] || bad "process $1 never opened its output"
+}
 cp "$data/good-v250.xml" f.xml
 cp "$data/good-v18-I.txt" f.txt
 mkdir dir
@@ -74,21 +85,32 @@ grep -q "Broken pipe" err && ok || bad "closed pipe: $(cat err)"
 # SIGKILL mid-conversion leaves no file: the input is a FIFO fed part of a file and held
 # open, so crtk is stopped while writing. Not a timed test: it waits for crtk to open OUT.
 mkfifo in.fifo
-( head -c 6000 f.xml; sleep 30 ) >in.fifo &
+( head -c 6000 f.xml; exec sleep 30 ) >in.fifo &
 feeder=$!
 "$crtk" convert --quiet --to csv in.fifo killed.csv 2>err &
 pid=$!
-i=0
-while [ $i -lt 100 ] && ! ls -l /proc/$pid/fd 2>/dev/null | grep "$tmp" | grep -q -v in.fifo; do
-    sleep 0.1
-    i=$((i + 1))
-done
+wait_for_output $pid
 kill -9 $pid 2>/dev/null
 wait $pid 2>/dev/null
 kill $feeder 2>/dev/null
 wait $feeder 2>/dev/null
 [ ! -e killed.csv ] && ok || bad "SIGKILL left killed.csv"
 no_leftovers "SIGKILL"
+
+# SIGQUIT is handled like SIGTERM: crtk stops and cleans up instead of dumping core.
+( head -c 6000 f.xml; exec sleep 30 ) >in.fifo &
+feeder=$!
+"$crtk" convert --quiet --to csv in.fifo quit.csv 2>err &
+pid=$!
+wait_for_output $pid
+kill -QUIT $pid 2>/dev/null
+kill $feeder 2>/dev/null
+wait $feeder 2>/dev/null
+wait $pid
+rc=$?
+[ "$rc" -ge 1 ] && [ "$rc" -le 2 ] && ok || bad "SIGQUIT: exit $rc (expected 1 or 2, not killed)"
+[ ! -e quit.csv ] && ok || bad "SIGQUIT left quit.csv"
+no_leftovers "SIGQUIT"
 rm -f in.fifo
 
 # As root, devices: the report goes through /dev/null, which stays a device; /dev/full
