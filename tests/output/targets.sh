@@ -82,6 +82,14 @@ no_leftovers "fifo"
 "$crtk" generate --tumors 20000 - 2>err | head -c 10 >/dev/null
 grep -q "Broken pipe" err && ok || bad "closed pipe: $(cat err)"
 
+# A file-size limit is a write error (SIGXFSZ ignored): reported, nothing left behind.
+(ulimit -f 20 && "$crtk" generate --tumors 2000 big.xml) 2>err
+rc=$?
+[ "$rc" = 2 ] && ok || bad "ulimit -f: exit $rc, expected 2"
+grep -q "big.xml: write failed: File too large" err && ok || bad "ulimit -f message: $(cat err)"
+[ ! -e big.xml ] && ok || bad "ulimit -f left big.xml"
+no_leftovers "ulimit -f"
+
 # SIGKILL mid-conversion leaves no file: the input is a FIFO fed part of a file and held
 # open, so crtk is stopped while writing. Not a timed test: it waits for crtk to open OUT.
 mkfifo in.fifo
