@@ -761,7 +761,8 @@ static int write_html(checkctx *cx, const char *path)
     fprintf(f, "</body></html>\n");
     free(er);
     free(fr);
-    if (ferror(f) || fclose(f) != 0) {
+    rc = ferror(f);
+    if (fclose(f) != 0 || rc) {
         free(buf);
         cli_error("%s: out of memory", path);
         return EXIT_TROUBLE;
