@@ -80,6 +80,7 @@ static const struct {
 
 typedef struct loss {
     enum choice choice;
+    int code; /* index in loss_codes: the kind of loss */
     char item[64];
     long n;
 } loss;
@@ -110,14 +111,15 @@ static int loss_code(const char *code)
     return -1;
 }
 
-static void count_loss(cctx *c, enum choice ch, const char *item)
+static void count_loss(cctx *c, int code, const char *item)
 {
     const char *key = item && item[0] ? item : "(element)";
+    enum choice ch = loss_codes[code].choice;
     size_t i;
 
     c->lost[ch]++;
     for (i = 0; i < c->nloss; i++)
-        if (c->losses[i].choice == ch && !strcmp(c->losses[i].item, key)) {
+        if (c->losses[i].code == code && !strcmp(c->losses[i].item, key)) {
             c->losses[i].n++;
             return;
         }
@@ -128,6 +130,7 @@ static void count_loss(cctx *c, enum choice ch, const char *item)
         return;
     }
     c->losses[c->nloss].choice = ch;
+    c->losses[c->nloss].code = code;
     snprintf(c->losses[c->nloss].item, sizeof c->losses[c->nloss].item, "%s", key);
     c->losses[c->nloss++].n = 1;
 }
@@ -140,7 +143,7 @@ static void on_finding(void *ctx, const crtk_finding *f)
     if (k >= 0) {
         enum choice ch = loss_codes[k].choice;
         if (c->allow[ch]) {
-            count_loss(c, ch, f->item);
+            count_loss(c, k, f->item);
             if (ch == CH_UNMAPPABLE)
                 return; /* chosen and listed by item in the summary */
         } else if (!c->blocked) {
@@ -223,7 +226,8 @@ static void print_write_error(const crtk_error *e, int rc, const char *in, const
     cli_print_error(&c);
 }
 
-/* "crtk convert: other values dropped, first kept (--first-value): 3 (sex 2, birthDate 1)" */
+/* "crtk convert: other values dropped, first kept (--first-value): 3 (sex 2
+ * (patient-value-mismatch), dateOfBirth 1 (patient-value-mismatch))" */
 static void print_losses(const cctx *c)
 {
     int ch;
@@ -241,7 +245,8 @@ static void print_losses(const cctx *c)
                 fprintf(stderr, ", ...");
                 break;
             }
-            fprintf(stderr, "%s%s %ld", shown ? ", " : "", c->losses[i].item, c->losses[i].n);
+            fprintf(stderr, "%s%s %ld (%s)", shown ? ", " : "", c->losses[i].item, c->losses[i].n,
+                    loss_codes[c->losses[i].code].code);
             shown++;
         }
         if (c->others[ch])
