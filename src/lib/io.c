@@ -6,9 +6,11 @@
 #include "io_internal.h"
 #include "error_internal.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -442,15 +444,17 @@ static int flush_buf(crtk__out *o, int zflush, crtk_error *err)
     return CRTK_OK;
 }
 
-/* A temporary name beside final: ".NAME.crtk-XXXXXX". */
+/* A temporary name beside final: ".NAME.crtk-PID-XXXXXX" (the pid lets a later run tell a
+ * leftover of a killed process from the file of one still writing). */
 static char *tmp_name(const char *final)
 {
     const char *slash = strrchr(final, '/');
     size_t dlen = slash ? (size_t)(slash - final) + 1 : 0, n = strlen(final) + 32;
-    char *t = malloc(n);
+    char *t = malloc(n + 24);
 
     if (t)
-        snprintf(t, n, "%.*s.%s.crtk-XXXXXX", (int)dlen, final, final + dlen);
+        snprintf(t, n + 24, "%.*s.%s.crtk-%ld-XXXXXX", (int)dlen, final, final + dlen,
+                 (long)getpid());
     return t;
 }
 
@@ -473,6 +477,43 @@ static char *dir_of(const char *final)
         d[dlen] = '\0';
     }
     return d;
+}
+
+/* Remove ".NAME.crtk-PID-XXXXXX" files beside final that a killed process left (possible
+ * only where O_TMPFILE is not available): regular files of ours whose process is gone. */
+static void sweep_stale(const char *final)
+{
+    const char *slash = strrchr(final, '/'), *base = slash ? slash + 1 : final;
+    char *dir = dir_of(final);
+    char prefix[300], path[4096];
+    size_t plen;
+    struct dirent *de;
+    DIR *d;
+
+    if (!dir)
+        return;
+    snprintf(prefix, sizeof prefix, ".%s.crtk-", base);
+    plen = strlen(prefix);
+    d = opendir(dir);
+    while (d && (de = readdir(d))) {
+        struct stat st;
+        char *end;
+        long pid;
+        if (strncmp(de->d_name, prefix, plen))
+            continue;
+        pid = strtol(de->d_name + plen, &end, 10);
+        if (end == de->d_name + plen || pid <= 0 || pid == (long)getpid() || *end != '-' ||
+            strlen(end) != 7)
+            continue;
+        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue; /* still running (or not ours to ask): its file */
+        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid())
+            (void)unlink(path);
+    }
+    if (d)
+        closedir(d);
+    free(dir);
 }
 
 static int open_file(crtk__out *o, crtk_error *err)
@@ -545,6 +586,7 @@ int crtk__out_open_flags(
             return out_fail(o, err, errno, "cannot open output");
         return CRTK_OK;
     }
+    sweep_stale(o->final_path);
     rc = open_file(o, err);
     if (rc < 0)
         return rc;

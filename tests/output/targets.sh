@@ -82,6 +82,16 @@ no_leftovers "fifo"
 "$crtk" generate --tumors 20000 - 2>err | head -c 10 >/dev/null
 grep -q "Broken pipe" err && ok || bad "closed pipe: $(cat err)"
 
+# A named temporary file left by a killed run (where O_TMPFILE is missing) is removed the
+# next time that file is written; one of a live process is not.
+dead=$(sh -c 'echo $$')
+touch ".swept.csv.crtk-$dead-abcdef" ".swept.csv.crtk-1-abcdef"
+"$crtk" convert --quiet --to csv f.xml swept.csv 2>err
+expect_rc 0 $? "convert beside a stale temporary file"
+[ ! -e ".swept.csv.crtk-$dead-abcdef" ] && ok || bad "the stale temporary file was kept"
+[ -e ".swept.csv.crtk-1-abcdef" ] && ok || bad "a live process's temporary file was removed"
+rm -f swept.csv .swept.csv.crtk-*
+
 # A file-size limit is a write error (SIGXFSZ ignored): reported, nothing left behind.
 (ulimit -f 20 && "$crtk" generate --tumors 2000 big.xml) 2>err
 rc=$?
