@@ -4,6 +4,7 @@
  * metafile. Uses only the public API of crtk/editdb.h. */
 #include "crtk/editdb.h"
 #include "crtk/error.h"
+#include "crtk/output.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -188,6 +189,12 @@ static int convert(int argc, char **argv, const char *sub, const char *usage, bo
     if (!to_dir && !is_dir(in)) {
         fprintf(stderr, "crtk edits %s: %s: not a folder (an edits folder was expected)\n", sub,
                 in);
+        return 2;
+    }
+    /* The metafile's target is looked at before the folder is read (crtk/output.h). */
+    if (!to_dir &&
+        crtk_output_check(out, (const char *const *)&argv[optind], 1, 0, NULL, &err) < 0) {
+        print_error(sub, out, &err);
         return 2;
     }
     rc = to_dir ? crtk_editdb_load_smf(&db, in, &err) : crtk_editdb_load_dir(&db, in, &err);
