@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -196,16 +197,24 @@ static void on_signal(int sig)
     interrupted = sig;
 }
 
+void cli_ignore_write_signals(void)
+{
+    signal(SIGPIPE, SIG_IGN);
+    signal(SIGXFSZ, SIG_IGN);
+}
+
 void cli_catch_signals(void)
 {
     struct sigaction sa;
 
+    cli_ignore_write_signals();
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
+    sigaction(SIGQUIT, &sa, NULL);
 }
 
 bool cli_interrupted(void)
@@ -228,27 +237,13 @@ bool cli_valid_date(const char *s)
     return !(m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
 }
 
-bool cli_output_writable(const char *path)
+bool cli_output_ok(const char *out, char *const *inputs, int ninputs, bool no_follow)
 {
-    struct stat st;
-    char dir[4096];
-    const char *slash;
+    crtk_error err = CRTK_ERROR_INIT;
 
-    if (!strcmp(path, "-"))
-        return true;
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-        cli_error("%s: is a directory", path);
-        return false;
-    }
-    slash = strrchr(path, '/');
-    if (!slash)
-        snprintf(dir, sizeof dir, ".");
-    else if (slash == path)
-        snprintf(dir, sizeof dir, "/");
-    else
-        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
-    if (stat(path, &st) != 0 && access(dir, W_OK | X_OK) != 0) {
-        cli_error("%s: cannot be written: %s", path, strerror(errno));
+    if (crtk_output_check(out, (const char *const *)inputs, ninputs > 0 ? (size_t)ninputs : 0,
+                          no_follow ? CRTK_OUTPUT_NO_FOLLOW : 0, NULL, &err) < 0) {
+        cli_print_error(&err);
         return false;
     }
     return true;
@@ -279,4 +274,61 @@ void cli_print_suggestions(const char **names, size_t n)
     for (i = 0; i < n; i++)
         fprintf(stderr, "%s%s", i == 0 ? "" : i + 1 == n ? " or " : ", ", names[i]);
     fputc('?', stderr);
+}
+
+int cli_write_file(const char *path, const void *buf, size_t n, unsigned mode, bool no_follow)
+{
+    crtk_error err = CRTK_ERROR_INIT;
+    crtk_output *o = NULL;
+    int rc;
+
+    cli_ignore_write_signals();
+    rc = crtk_output_open(&o, path, mode, no_follow ? CRTK_OUTPUT_NO_FOLLOW : 0, &err);
+    if (rc < 0) {
+        cli_print_error(&err);
+        return EXIT_TROUBLE;
+    }
+    rc = crtk_output_write(o, buf, n);
+    if (rc == CRTK_OK)
+        rc = crtk_output_close(o);
+    if (rc < 0)
+        cli_print_error(crtk_output_error(o));
+    crtk_output_free(o);
+    return rc < 0 ? EXIT_TROUBLE : EXIT_OK;
+}
+
+bool cli_number(const char *name, const char *arg, long min, long max, long *out)
+{
+    char *end;
+    long v;
+
+    errno = 0;
+    v = arg ? strtol(arg, &end, 10) : 0;
+    /* strtol accepts leading blanks and a sign; a number is digits only (a '-' for min < 0). */
+    if (!arg || !*arg || (arg[0] != '-' && (arg[0] < '0' || arg[0] > '9')) || *end ||
+        errno == ERANGE || v < min || v > max) {
+        if (max == LONG_MAX)
+            cli_error("%s: '%s' is not a whole number (%ld or more)", name, arg ? arg : "", min);
+        else
+            cli_error("%s: '%s' is not a whole number from %ld to %ld", name, arg ? arg : "", min,
+                      max);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+bool cli_mode(const char *name, const char *arg, unsigned *out)
+{
+    char *end;
+    unsigned long v;
+
+    errno = 0;
+    v = arg && *arg >= '0' && *arg <= '7' ? strtoul(arg, &end, 8) : 0;
+    if (!arg || *arg < '0' || *arg > '7' || *end || errno == ERANGE || v == 0 || v > 0777) {
+        cli_error("%s: '%s' is not an octal file mode such as 0600 or 0640", name, arg ? arg : "");
+        return false;
+    }
+    *out = (unsigned)v;
+    return true;
 }

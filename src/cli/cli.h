@@ -46,11 +46,14 @@ int cli_reader_option(int c, const char *arg, cli_layout_opts *lo, crtk_reader_o
 /* Output format from a file name (.xml .csv .txt .dat .flat, each optionally .gz);
  * CRTK_FORMAT_AUTO when the name does not say. *gz tells whether it ends in .gz. */
 crtk_format cli_output_format(const char *path, bool *gz);
+/* A numeric option's value: digits only, from min to max (no overflow, no trailing junk).
+ * Prints "crtk CMD: NAME: 'ARG' is not a whole number from MIN to MAX" and returns false
+ * otherwise (the caller exits 2). */
+bool cli_number(const char *name, const char *arg, long min, long max, long *out);
+/* A file mode option (--mode): octal, 1 to 0777. Prints an error and returns false otherwise. */
+bool cli_mode(const char *name, const char *arg, unsigned *out);
 /* Resolve a user's version argument ("18", "250") to a 3-digit version, 0 if invalid. */
 int cli_version(const char *s);
-/* Can an output file be created at path? False (after an error message) when it is a
- * directory or its folder is not writable; checked before any input is read. */
-bool cli_output_writable(const char *path);
 /* The shipped edits: the installed copy when there is one, else the source tree's. */
 const char *cli_shipped_edits_dir(void);
 /* "; did you mean A, B or C?" on stderr (nothing when n is 0). */
@@ -71,9 +74,19 @@ void cli_progress_start(cli_progress *p, const char *label, const char *path, bo
 void cli_progress_update(cli_progress *p, long long bytes, long patients);
 void cli_progress_end(cli_progress *p);
 
-/* SIGINT/SIGTERM/SIGHUP set a flag instead of killing the process, so a command can stop
- * between patients and remove its temporary output (no partial file is ever left). */
+/* SIGINT/SIGTERM/SIGHUP/SIGQUIT set a flag instead of killing the process, so a command can
+ * stop between patients and remove its temporary output (no partial file is ever left).
+ * Also ignores SIGPIPE and SIGXFSZ (cli_ignore_write_signals). */
 void cli_catch_signals(void);
+/* Ignore SIGPIPE and SIGXFSZ: a closed pipe or a file-size limit becomes a write error
+ * (EPIPE, EFBIG) that is reported, and the normal clean-up runs. */
+void cli_ignore_write_signals(void);
+/* Before any input is read: refuse OUT when crtk_output_check does (a directory, a symlink
+ * under --no-follow, the same file as one of inputs). Prints the error, returns false. */
+bool cli_output_ok(const char *out, char *const *inputs, int ninputs, bool no_follow);
+/* Write buf to path through crtk/output.h (mode 0 = 0600). Prints any error naming the
+ * file; returns an exit code (EXIT_OK or EXIT_TROUBLE). */
+int cli_write_file(const char *path, const void *buf, size_t n, unsigned mode, bool no_follow);
 bool cli_interrupted(void);
 int cmd_layouts(int argc, char **argv);
 int cmd_validate(int argc, char **argv);

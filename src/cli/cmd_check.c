@@ -232,30 +232,19 @@ int cmd_check(int argc, char **argv)
         case 'H':
             html = optarg;
             break;
-        case 'R': {
-            char *end;
-            errno = 0;
-            max_records = strtol(optarg, &end, 10);
-            if (errno || *end || end == optarg || max_records < 0 || max_records > 10000000) {
-                cli_error("--html-max-records must be a number from 0 to 10000000");
+        case 'R':
+            if (!cli_number("--html-max-records", optarg, 0, 10000000, &max_records))
                 return EXIT_TROUBLE;
-            }
             if (max_records == 0)
                 max_records = -1; /* no record detail */
             break;
-        }
         case 'J':
             jsum = optarg;
             break;
         case 'j': {
-            char *end;
             long v;
-            errno = 0;
-            v = strtol(optarg, &end, 10);
-            if (errno || *end || end == optarg || v < 1 || v > 64) {
-                cli_error("--jobs must be 1 to 64");
+            if (!cli_number("--jobs", optarg, 1, 64, &v))
                 return EXIT_TROUBLE;
-            }
             jobs = (int)v;
             break;
         }
@@ -295,7 +284,8 @@ int cmd_check(int argc, char **argv)
         return EXIT_TROUBLE;
     }
     /* Report files must be writable before any input is read. */
-    if ((html && !cli_output_writable(html)) || (jsum && !cli_output_writable(jsum)))
+    if ((html && !cli_output_ok(html, &argv[optind], argc - optind, false)) ||
+        (jsum && !cli_output_ok(jsum, &argv[optind], argc - optind, false)))
         return EXIT_TROUBLE;
     if (load_edits(&cx, dir, smf, source, sizeof source) < 0)
         return EXIT_TROUBLE;

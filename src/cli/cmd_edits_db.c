@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "crtk/editdb.h"
 #include "crtk/error.h"
+#include "crtk/output.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -430,6 +431,12 @@ static int convert(int argc, char **argv, const char *sub, const char *usage, bo
                 in);
         return 2;
     }
+    /* The metafile's target is looked at before the folder is read (crtk/output.h). */
+    if (!to_dir &&
+        crtk_output_check(out, (const char *const *)&argv[optind], 1, 0, NULL, &err) < 0) {
+        print_error(sub, out, &err);
+        return 2;
+    }
     rc = to_dir ? crtk_editdb_load_smf(&db, in, &err) : crtk_editdb_load_dir(&db, in, &err);
     if (rc < 0) {
         print_error(sub, in, &err);
@@ -452,6 +459,8 @@ int cmd_edits_import(int argc, char **argv)
                    "Write an EDITS50 metafile out as an edits folder in the text format\n"
                    "(docs/edits-format.md): metafile.txt, fields.txt, messages.txt, edits/,\n"
                    "sets/ and tables/. Files of DIR that the metafile no longer has are removed.\n"
+                   "The new folder is written beside DIR and swapped in when complete (a failed\n"
+                   "import leaves DIR as it was); other files of DIR (a README) are kept.\n"
                    "\n"
                    "options:\n"
                    "  -h, --help   show this help\n",

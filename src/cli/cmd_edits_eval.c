@@ -3,11 +3,15 @@
  * quotes with blanks kept and `"`/`\` escaped. Uses only the public API of crtk/edits.h. */
 #include "crtk/crtk.h"
 #include "crtk/edits.h"
+#include "cli.h"
 
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* 1000 times the default: a run that loops still ends in seconds. */
+#define MAX_INSTRUCTIONS 1000000000L
 
 int cmd_edits_eval(int argc, char **argv);
 
@@ -138,16 +142,11 @@ int cmd_edits_eval(int argc, char **argv)
         case 'r':
             record = optarg;
             break;
-        case 'm': {
-            char *end;
-            long n = strtol(optarg, &end, 10);
-            if (*optarg == '\0' || *end != '\0' || n <= 0) {
-                fprintf(stderr, "crtk edits eval: --max-instructions needs a positive number\n");
+        case 'm':
+            if (!cli_number("--max-instructions", optarg, 1, MAX_INSTRUCTIONS,
+                            &opt.max_instructions))
                 return 2;
-            }
-            opt.max_instructions = n;
             break;
-        }
         default:
             if (optopt)
                 fprintf(stderr, "crtk edits eval: unknown option '-%c'\n", optopt);

@@ -3,6 +3,7 @@
 #include "crtk/generate.h"
 
 #include <getopt.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,7 +20,8 @@ void usage_generate(FILE *f)
                "  --record-type T    A (default), M, C or I\n"
                "  --seed S           random seed (default 1): the same seed gives the same file\n"
                "  --to xml|flat|csv  output format\n"
-               "  --mode OCTAL       file mode (default 0600)\n");
+               "  --mode OCTAL       file mode (default 0600)\n"
+               "  --no-follow        refuse OUT when it is a symbolic link\n");
 }
 
 int cmd_generate(int argc, char **argv)
@@ -30,6 +32,7 @@ int cmd_generate(int argc, char **argv)
                                              {"seed", required_argument, NULL, 's'},
                                              {"to", required_argument, NULL, 'T'},
                                              {"mode", required_argument, NULL, 'M'},
+                                             {"no-follow", no_argument, NULL, 'F'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
     crtk_generate_opts gopts = CRTK_GENERATE_OPTS_INIT;
@@ -41,11 +44,11 @@ int cmd_generate(int argc, char **argv)
     crtk_error err = CRTK_ERROR_INIT;
     const char *out = "-";
     int version = 250, c, rc, status = EXIT_OK;
-    char *end;
+    long n;
 
     wopts.format = CRTK_FORMAT_AUTO;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "V:n:t:s:T:M:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "V:n:t:s:T:M:Fh", longopts, NULL)) != -1) {
         switch (c) {
         case 'V':
             version = cli_version(optarg);
@@ -55,11 +58,8 @@ int cmd_generate(int argc, char **argv)
             }
             break;
         case 'n':
-            gopts.tumors = strtol(optarg, &end, 10);
-            if (*end || gopts.tumors < 0) {
-                cli_error("--tumors must be a whole number");
+            if (!cli_number("--tumors", optarg, 0, LONG_MAX, &gopts.tumors))
                 return EXIT_TROUBLE;
-            }
             break;
         case 't':
             gopts.record_type = cli_record_type(optarg);
@@ -69,7 +69,9 @@ int cmd_generate(int argc, char **argv)
             }
             break;
         case 's':
-            gopts.seed = strtoul(optarg, NULL, 10);
+            if (!cli_number("--seed", optarg, 0, LONG_MAX, &n))
+                return EXIT_TROUBLE;
+            gopts.seed = (unsigned long)n;
             break;
         case 'T':
             wopts.format = !strcmp(optarg, "xml")    ? CRTK_FORMAT_XML
@@ -82,7 +84,11 @@ int cmd_generate(int argc, char **argv)
             }
             break;
         case 'M':
-            wopts.mode = (unsigned)strtoul(optarg, NULL, 8);
+            if (!cli_mode("--mode", optarg, &wopts.mode))
+                return EXIT_TROUBLE;
+            break;
+        case 'F':
+            wopts.no_follow = true;
             break;
         case 'h':
             usage_generate(stdout);
@@ -103,6 +109,8 @@ int cmd_generate(int argc, char **argv)
         if (!wopts.format)
             wopts.format = f ? f : CRTK_FORMAT_XML;
     }
+    if (!cli_output_ok(out, NULL, 0, wopts.no_follow))
+        return EXIT_TROUBLE;
     if (crtk_layouts_new(&ls, &err) < 0) {
         cli_print_error(&err);
         return EXIT_TROUBLE;

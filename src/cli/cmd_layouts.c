@@ -83,6 +83,11 @@ static int show(crtk_layouts *ls, int argc, char **argv)
     const crtk_layout *l;
     int i;
 
+    for (i = 1; i < argc; i++)
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            usage_layouts(stdout);
+            return EXIT_OK;
+        }
     if (argc < 2 || argc > 3) {
         usage_layouts(stderr);
         return EXIT_TROUBLE;

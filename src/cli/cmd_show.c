@@ -3,6 +3,7 @@
 #include "cli.h"
 
 #include <getopt.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -316,21 +317,15 @@ int cmd_show(int argc, char **argv)
             continue;
         switch (c) {
         case 'p':
-            want = strtol(optarg, NULL, 10);
-            if (want < 1) {
-                cli_error("--patient must be 1 or more");
+            if (!cli_number("--patient", optarg, 1, LONG_MAX, &want))
                 return EXIT_TROUBLE;
-            }
             break;
         case 'i':
             want_id = optarg;
             break;
         case 't':
-            tumor = strtol(optarg, NULL, 10);
-            if (tumor < 1) {
-                cli_error("--tumor must be 1 or more");
+            if (!cli_number("--tumor", optarg, 1, LONG_MAX, &tumor))
                 return EXIT_TROUBLE;
-            }
             break;
         case 'f':
             if (strcmp(optarg, "text") && strcmp(optarg, "json")) {

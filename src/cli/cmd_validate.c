@@ -4,6 +4,7 @@
 #include "cli.h"
 
 #include <getopt.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -110,6 +111,8 @@ validate_one(const char *path, crtk_layouts *ls, const crtk_reader_opts *base, v
     if (errors || (v->strict && warnings))
         if (status == EXIT_OK)
             status = EXIT_INVALID;
+    /* Problems (stdout) before the summary (stderr), also when both go to one file. */
+    fflush(stdout);
     if (!quiet) {
         const crtk_file_info *fi = crtk_reader_info(rd);
         fprintf(stderr,
@@ -166,7 +169,8 @@ int cmd_validate(int argc, char **argv)
             v.strict = true;
             break;
         case 'm':
-            v.max = strtol(optarg, NULL, 10);
+            if (!cli_number("--max-problems", optarg, 0, LONG_MAX, &v.max))
+                return EXIT_TROUBLE;
             break;
         case 'q':
             quiet = true;

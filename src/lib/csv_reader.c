@@ -337,7 +337,9 @@ static int map_columns(crtk_reader *rd, csvr *c, const crow *hdr)
                               i + 1, old, it->id, it->num, it->id);
         }
         if (!it || !(it->rectypes & bit)) {
-            crtk__finding(rd, CRTK_SEV_ERROR, "unknown-item", hdr->line, i + 1, 0, NULL,
+            char id[64]; /* the column's name, as the item the finding is about */
+            snprintf(id, sizeof id, "%.*s", (int)(n < sizeof id ? n : sizeof id - 1), v);
+            crtk__finding(rd, CRTK_SEV_ERROR, "unknown-item", hdr->line, i + 1, 0, id,
                           "column %d \"%.*s\" is not an item of %s for record type %s; the "
                           "column is ignored",
                           i + 1, (int)(n > 60 ? 60 : n), v, crtk_layout_name(c->layout),

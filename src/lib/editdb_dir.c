@@ -12,6 +12,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1992,7 +1993,8 @@ static int save_named(const char *dir,
     return rc;
 }
 
-int crtk_editdb_save_dir(const crtk_editdb *db, const char *dir, crtk_error *err)
+/* Write the model into dir (a fresh staging folder; stale files of an old one are removed). */
+static int save_into(const crtk_editdb *db, const char *dir, crtk_error *err)
 {
     static const char *const subs[] = {"edits", "sets", "tables"};
     strbuf path = STRBUF_INIT, b = STRBUF_INIT;
@@ -2000,10 +2002,6 @@ int crtk_editdb_save_dir(const crtk_editdb *db, const char *dir, crtk_error *err
     size_t nkeep[3] = {0, 0, 0}, kcap[3] = {0, 0, 0};
     int rc;
 
-    crtk_error_clear(err);
-    crtk__error_source(err, dir);
-    if (!db || !dir || !*dir)
-        return crtk__fail(err, CRTK_EARG, "save_dir needs a model and a folder");
     rc = make_dir(dir, err);
     for (int i = 0; rc >= 0 && i < 3; i++)
         rc = path2(&path, dir, subs[i]) < 0 ? nomem(err) : make_dir(path.s, err);
@@ -2053,16 +2051,226 @@ int crtk_editdb_save_dir(const crtk_editdb *db, const char *dir, crtk_error *err
         if (rc >= 0 && i == 2)
             rc = remove_stale(dir, subs[i], ".meta", keep[i], nkeep[i], err);
     }
-    if (rc >= 0) {
+    for (int i = 0; i < 3; i++)
+        free_list(keep[i], nkeep[i]);
+    sb_free(&path);
+    sb_free(&b);
+    return rc < 0 ? rc : CRTK_OK;
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path) < 0 && errno != ENOENT ? -1 : 0;
+}
+
+/* Remove a folder crtk made (staging, or the old folder after the swap). */
+static void remove_tree(const char *path)
+{
+    (void)nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* Whether crtk writes name in sub ("" = the top of the folder): the rest is the user's. */
+static bool managed(const char *sub, const char *name)
+{
+    static const char *const top[] = {"metafile.txt", "fields.txt", "messages.txt",
+                                      "edits",        "sets",       "tables"};
+    size_t n = strlen(name);
+
+    if (!*sub) {
+        for (size_t i = 0; i < sizeof top / sizeof *top; i++)
+            if (!strcmp(name, top[i]))
+                return true;
+        return false;
+    }
+    if (name[0] == '.')
+        return false;
+    if (!strcmp(sub, "edits"))
+        return n > 5 && !strcmp(name + n - 5, ".edit");
+    if (!strcmp(sub, "sets"))
+        return n > 4 && !strcmp(name + n - 4, ".set");
+    return n > 4 && (!strcmp(name + n - 4, ".csv") || (n > 5 && !strcmp(name + n - 5, ".meta")));
+}
+
+/* Move what the user keeps in the old folder (a README, .git, notes beside the edits) into
+ * the new one; files crtk wrote again keep their old mode. */
+static int carry_over(const char *old, const char *neu, const char *sub, crtk_error *err)
+{
+    strbuf from = STRBUF_INIT, to = STRBUF_INIT;
+    struct dirent *de;
+    DIR *d;
+    int rc = CRTK_OK;
+
+    if (sb_printf(&from, "%s/%s", old, sub) < 0) {
+        sb_free(&from);
+        return nomem(err);
+    }
+    d = opendir(from.s);
+    if (!d) {
+        sb_free(&from);
+        return CRTK_OK; /* the old folder has no such subfolder */
+    }
+    while (rc >= 0 && (de = readdir(d))) {
+        struct stat st;
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+            continue;
+        sb_clear(&from);
+        sb_clear(&to);
+        if (sb_printf(&from, "%s/%s%s%s", old, sub, *sub ? "/" : "", de->d_name) < 0 ||
+            sb_printf(&to, "%s/%s%s%s", neu, sub, *sub ? "/" : "", de->d_name) < 0) {
+            rc = nomem(err);
+        } else if (managed(sub, de->d_name)) {
+            /* A file written again keeps the mode it had. */
+            if (lstat(from.s, &st) == 0 && S_ISREG(st.st_mode))
+                (void)chmod(to.s, st.st_mode & 07777);
+        } else if (rename(from.s, to.s) < 0) {
+            if (err)
+                err->sys_errno = errno;
+            rc = ferr(err, from.s, 0, CRTK_EIO, "cannot move into the new folder: %s",
+                      strerror(errno));
+        }
+    }
+    closedir(d);
+    sb_free(&from);
+    sb_free(&to);
+    return rc;
+}
+
+/* Swap the staged folder in for dir (atomically where renameat2 can exchange them); *old_out
+ * receives where the old folder now is (NULL when there was none). */
+static int swap_in(const char *stage, const char *dir, bool exists, char **old_out, crtk_error *err)
+{
+    *old_out = NULL;
+    if (!exists) {
+        if (rename(stage, dir) == 0)
+            return CRTK_OK;
+    } else if (renameat2(AT_FDCWD, stage, AT_FDCWD, dir, RENAME_EXCHANGE) == 0) {
+        *old_out = strdup(stage);
+        return *old_out ? CRTK_OK : nomem(err);
+    } else if (errno == EINVAL || errno == ENOSYS) {
+        /* No exchange on this file system: move the old folder aside, then rename. */
+        size_t n = strlen(stage) + 8;
+        char *old = malloc(n);
+        if (!old)
+            return nomem(err);
+        snprintf(old, n, "%s.old", stage);
+        if (rename(dir, old) == 0) {
+            if (rename(stage, dir) == 0) {
+                *old_out = old;
+                return CRTK_OK;
+            }
+            {
+                int e = errno;
+                (void)rename(old, dir);
+                errno = e;
+            }
+        }
+        free(old);
+    }
+    if (err)
+        err->sys_errno = errno;
+    return ferr(err, dir, 0, CRTK_EIO, "cannot put the new folder in place: %s", strerror(errno));
+}
+
+int crtk_editdb_save_dir(const crtk_editdb *db, const char *dir, crtk_error *err)
+{
+    strbuf stage = STRBUF_INIT, probe = STRBUF_INIT, name = STRBUF_INIT;
+    char *real = NULL, *old = NULL;
+    const char *slash;
+    struct stat st;
+    bool exists;
+    int rc = CRTK_OK;
+
+    crtk_error_clear(err);
+    crtk__error_source(err, dir);
+    if (!db || !dir || !*dir)
+        return crtk__fail(err, CRTK_EARG, "save_dir needs a model and a folder");
+    /* The whole folder is written beside the target and swapped in when complete, so a
+     * failed or killed import never leaves a half-written folder. */
+    exists = stat(dir, &st) == 0;
+    if (exists && !S_ISDIR(st.st_mode)) {
+        if (err)
+            err->sys_errno = ENOTDIR;
+        return ferr(err, dir, 0, CRTK_EIO, "is not a folder");
+    }
+    if (exists) {
+        DIR *d;
+        struct dirent *de;
+        bool ours = false;
+        real = realpath(dir, NULL); /* a symlink to the folder: swap the folder itself */
+        if (!real)
+            return nomem(err);
+        if (sb_printf(&probe, "%s/metafile.txt", real) < 0) {
+            rc = nomem(err);
+            goto out;
+        }
+        /* Folders named edits, sets or tables in a folder that is not an edits folder are
+         * not crtk's to replace. */
+        d = opendir(real);
+        while (d && (de = readdir(d)))
+            if (managed("", de->d_name))
+                ours = true;
+        if (d)
+            closedir(d);
+        if (ours && access(probe.s, F_OK) != 0) {
+            rc = ferr(err, dir, 0, CRTK_EIO,
+                      "is not an edits folder (no metafile.txt) but holds edits, sets, tables "
+                      "or *.txt files crtk would replace; give a new or empty folder");
+            goto out;
+        }
+        dir = real;
+    }
+    if (sb_adds(&name, dir) < 0) {
+        rc = nomem(err);
+        goto out;
+    }
+    while (name.len > 1 && name.s[name.len - 1] == '/') /* "dir/" */
+        name.s[--name.len] = '\0';
+    dir = name.s;
+    slash = strrchr(dir, '/');
+    if (sb_printf(&stage, "%.*s.%s.crtk-XXXXXX", slash ? (int)(slash - dir + 1) : 0, dir,
+                  slash ? slash + 1 : dir) < 0) {
+        rc = nomem(err);
+        goto out;
+    }
+    if (!mkdtemp(stage.s)) {
+        if (err)
+            err->sys_errno = errno;
+        rc = ferr(err, dir, 0, CRTK_EIO, "cannot create a folder beside it: %s", strerror(errno));
+        goto out;
+    }
+    (void)chmod(stage.s, 0755);
+    rc = save_into(db, stage.s, err);
+    if (rc >= 0)
+        rc = swap_in(stage.s, dir, exists, &old, err);
+    if (rc < 0) {
+        remove_tree(stage.s);
+        goto out;
+    }
+    if (old) {
+        static const char *const subs[] = {"", "edits", "sets", "tables"};
+        for (int i = 0; rc >= 0 && i < 4; i++)
+            rc = carry_over(old, dir, subs[i], err);
+        if (rc >= 0)
+            remove_tree(old);
+        else if (err) /* nothing of the user's is deleted: say where the rest is */
+            snprintf(err->message, sizeof err->message, "files left in %s (%s)", old,
+                     strerror(err->sys_errno));
+    }
+    {
         int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (fd >= 0) {
             syncfs(fd);
             close(fd);
         }
     }
-    for (int i = 0; i < 3; i++)
-        free_list(keep[i], nkeep[i]);
-    sb_free(&path);
-    sb_free(&b);
+out:
+    free(old);
+    free(real);
+    sb_free(&stage);
+    sb_free(&probe);
+    sb_free(&name);
     return rc < 0 ? rc : CRTK_OK;
 }

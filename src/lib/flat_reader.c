@@ -24,6 +24,7 @@ typedef struct lview {
     size_t len;
     bool ascii;
     long lineno;
+    int term; /* line terminator length; 0 for a last line without one */
     crtk__decoded dec;
 } lview;
 
@@ -133,13 +134,15 @@ static int read_line(crtk_reader *rd, flat *f, lview *l)
         crtk_error e = CRTK_ERROR_INIT;
         const char *s;
         size_t n;
-        int rc = crtk__in_getline(&rd->in, &s, &n, NULL, &e);
+        int term = 1;
+        int rc = crtk__in_getline(&rd->in, &s, &n, &term, &e);
 
         if (rc < 0)
             return read_fail(rd, rc, &e);
         if (rc == 0)
             return 0;
         l->lineno = rd->in.line;
+        l->term = term;
         if (l->lineno == 1 && n >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3)) {
             s += 3;
             n -= 3;
@@ -338,6 +341,11 @@ static int start(crtk_reader *rd)
                                "line %ld: NAACCR version (columns 17-19) is \"%.*s\"; expected "
                                "a version such as 180 (give one with --version)",
                                l.lineno, (int)n, v);
+        if (want >= 210 && !crtk_layouts_dictionary(rd->ls, want))
+            return crtk__rfail(rd, CRTK_EUNSUPPORTED, l.lineno, 17, "naaccrRecordVersion",
+                               "line %ld: version \"%.*s\" (columns 17-19) is not a NAACCR "
+                               "version crtk knows; fixed-width layouts: 12, 13, 14, 15, 16, 18",
+                               l.lineno, (int)n, v);
         if (want >= 210)
             return crtk__rfail(rd, CRTK_EUNSUPPORTED, l.lineno, 17, "naaccrRecordVersion",
                                "line %ld: version %d: NAACCR 21 and later have no standard "
@@ -439,7 +447,14 @@ static void line_checks(crtk_reader *rd, flat *f, const lview *l, int tumor)
                       l->lineno, l->dec.bad_byte, l->dec.bad_column, l->dec.bad_count,
                       l->dec.bad_count == 1 ? "" : "s");
     update_encoding(rd, f, l);
-    if (chars < f->reclen) {
+    if (chars < f->reclen && l->term == 0) {
+        /* A short last line without a line end: the file was cut (a copy or transfer that
+         * did not finish), not a line whose trailing blanks were trimmed. */
+        crtk__finding(rd, CRTK_SEV_ERROR, "truncated-line", l->lineno, (long)chars + 1, tumor, NULL,
+                      "the last line ends at column %zu without a line end; %s record type %c "
+                      "has %zu: the file is truncated",
+                      chars, f->desc, f->rt, f->reclen);
+    } else if (chars < f->reclen) {
         crtk__finding(rd, CRTK_SEV_WARNING, "line-too-short", l->lineno, (long)chars + 1, tumor,
                       NULL,
                       "line is %zu characters; %s record type %c has %zu: columns %zu-%zu read "

@@ -1,5 +1,6 @@
 /* io_internal.h - byte input (file, stdin or memory; gzip detected by magic bytes) with
- * line reading, and atomic output (temporary file renamed into place; optional gzip). */
+ * line reading, and output to a target that is looked at first: files are replaced
+ * atomically (temporary file renamed into place), devices and FIFOs written through. */
 #ifndef CRTK_IO_INTERNAL_H
 #define CRTK_IO_INTERNAL_H
 
@@ -44,24 +45,37 @@ void crtk__in_close(crtk__in *in);
 typedef struct crtk__out {
     int fd;
     bool is_stdout;
+    bool stream;  /* stdout, character device or FIFO: written straight through */
+    bool unnamed; /* O_TMPFILE: the data has no name until close links it */
     bool gzip;
     bool z_init;
     z_stream z;
-    char *tmp_path;
-    char *final_path;
+    char *tmp_path;   /* named temporary file (NULL when unnamed or a stream) */
+    char *final_path; /* where close puts the file (a symlink's target, resolved) */
     unsigned char *buf;
     size_t len, cap;
     unsigned char *zbuf;
     size_t zcap;
     bool failed, closed;
     long long written;
+    char name[256]; /* the path as given, for messages */
 } crtk__out;
 
-/* mode 0 = 0600. path "-" = stdout (no temporary file). */
+/* How path would be written (see crtk/output.h): 0 = replace (temporary file renamed into
+ * place), 1 = stream. *final_out (may be NULL; owned, free) receives the path to create or
+ * open: path itself, or the file a chain of symbolic links ends at. Refuses a directory, a
+ * socket, a block device, and a symbolic link when no_follow. */
+int crtk__out_target(
+    const char *path, bool no_follow, int *kind, char **final_out, crtk_error *err);
+/* mode 0 = 0600. path "-" = stdout (no temporary file). The target is looked at first:
+ * crtk__out_target decides. */
 int crtk__out_open(crtk__out *o, const char *path, bool gzip, unsigned mode, crtk_error *err);
+/* The same with CRTK_OUTPUT_NO_FOLLOW (crtk/output.h) in flags. */
+int crtk__out_open_flags(
+    crtk__out *o, const char *path, bool gzip, unsigned mode, unsigned flags, crtk_error *err);
 int crtk__out_write(crtk__out *o, const void *p, size_t n, crtk_error *err);
 int crtk__out_puts(crtk__out *o, const char *s, crtk_error *err);
-/* Flush, fsync and rename into place. */
+/* Flush; a file is fsynced and renamed into place. */
 int crtk__out_close(crtk__out *o, crtk_error *err);
 /* Remove the temporary file (when not closed) and free. */
 void crtk__out_discard(crtk__out *o);

@@ -5,6 +5,7 @@
 #include "writer_internal.h"
 #include "error_internal.h"
 #include "layouts_internal.h"
+#include "crtk/output.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -95,7 +96,8 @@ int crtk_writer_open(crtk_writer **out,
     }
     rc = crtk_record_new(&w->scratch);
     if (rc == CRTK_OK)
-        rc = crtk__out_open(&w->out, path, opts->gzip, opts->mode, err);
+        rc = crtk__out_open_flags(&w->out, path, opts->gzip, opts->mode,
+                                  opts->no_follow ? CRTK_OUTPUT_NO_FOLLOW : 0, err);
     if (rc < 0) {
         crtk_writer_free(w);
         return rc;
@@ -139,6 +141,11 @@ static int map_value(crtk_writer *w, const crtk_record *rec, const crtk_item *s,
     if (!t) {
         if (w->opts.drop_unmappable) {
             w->stats.dropped_unmappable++;
+            /* Named, so the caller can say which items it left out. */
+            crtk__wwarn(w, "item-dropped", crtk_record_ordinal(rec),
+                        s->level == CRTK_LEVEL_TUMOR ? tumor + 1 : 0, s->id,
+                        "%s (#%d) has no place in %s; left out", s->id, s->num,
+                        crtk_layout_name(w->opts.layout));
             return CRTK_OK;
         }
         return crtk__wfail(w, CRTK_EINVALID, s->id,
@@ -154,6 +161,10 @@ static int map_value(crtk_writer *w, const crtk_record *rec, const crtk_item *s,
         }
         if (w->opts.drop_unmappable) {
             w->stats.dropped_unmappable++;
+            crtk__wwarn(w, "item-dropped", crtk_record_ordinal(rec),
+                        s->level == CRTK_LEVEL_TUMOR ? tumor + 1 : 0, s->id,
+                        "%s (#%d) is not part of record type %c; left out", s->id, s->num,
+                        w->record_type);
             return CRTK_OK;
         }
         return crtk__wfail(w, CRTK_EINVALID, s->id,

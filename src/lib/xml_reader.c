@@ -6,6 +6,7 @@
  * Line numbers are the elements' own (libxml2 keeps no columns for nodes: column 0). */
 #include "reader_internal.h"
 #include "error_internal.h"
+#include "xml_scan_internal.h"
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -21,6 +22,12 @@
 #define MAX_EXT     (1u << 20) /* longest extension kept verbatim */
 #define BASE_PREFIX "http://naaccr.org/naaccrxml/naaccr-dictionary-"
 #define ID_CACHE    1024 /* item ids remembered by position in their container */
+/* Markup limits, checked on the bytes before libxml2 parses them: libxml2 2.9 compares each
+ * attribute of a tag with all before it, so 200,000 attributes would take minutes. */
+#define MAX_ATTRS         256        /* attributes (and namespace declarations) per tag */
+#define MAX_NAME          1024       /* bytes in an element or attribute name */
+#define MAX_ATTR_VALUE    (1u << 20) /* bytes in an attribute value */
+#define MAX_PATIENT_ITEMS (1L << 20) /* Items in one Patient, its Tumors included */
 
 typedef struct rootval {
     const crtk_item *it;
@@ -33,6 +40,8 @@ typedef struct span {
 
 typedef struct xr {
     xmlTextReaderPtr r;
+    crtk__xml_scanner sc; /* bounds each tag before libxml2 parses it */
+    long patient_items;
     const xmlChar *s_item, *s_patient, *s_tumor, *s_data, *s_id, *s_num;
     const crtk_layout *lay;
     unsigned rtbit;
@@ -74,6 +83,10 @@ static int io_read(void *ctx, char *buf, int len)
         return -1;
     n = crtk__in_read(&rd->in, buf, (size_t)len, &x->io_err);
     if (n < 0) {
+        x->io_failed = true;
+        return -1;
+    }
+    if (crtk__xml_scan(&x->sc, buf, (size_t)n, &x->io_err) < 0) {
         x->io_failed = true;
         return -1;
     }
@@ -132,8 +145,8 @@ static int fail_xml(crtk_reader *rd, xr *x)
     int code = CRTK_EPARSE;
 
     if (x->io_failed)
-        return crtk__rfail(rd, x->io_err.code ? x->io_err.code : CRTK_EIO, 0, 0, NULL, "%s",
-                           x->io_err.message[0] ? x->io_err.message : "read failed");
+        return crtk__rfail(rd, x->io_err.code ? x->io_err.code : CRTK_EIO, x->io_err.line, 0, NULL,
+                           "%s", x->io_err.message[0] ? x->io_err.message : "read failed");
     if (!x->xml_failed)
         return crtk__rfail(rd, CRTK_EPARSE, xmlTextReaderGetParserLineNumber(x->r),
                            xmlTextReaderGetParserColumnNumber(x->r), NULL, "malformed XML");
@@ -494,6 +507,7 @@ static int start(crtk_reader *rd)
 
     if (!x)
         return crtk__rfail(rd, CRTK_ENOMEM, 0, 0, NULL, "out of memory");
+    crtk__xml_scan_init(&x->sc);
     rd->impl = x;
     xmlInitParser();
     hook_errors(rd, x);
@@ -525,9 +539,12 @@ static int start(crtk_reader *rd)
         }
         type = node_type(x);
         if (type == XML_READER_TYPE_DOCUMENT_TYPE) {
-            rc = crtk__rfail(rd, CRTK_EINVALID, cur_line(x), 0, NULL,
-                             "a DOCTYPE is not allowed in NAACCR XML (entity declarations "
-                             "are refused)");
+            /* The node is an xmlDtd, which has no line: the scanner saw where it began. */
+            rc = crtk__rfail(
+                rd, CRTK_EINVALID,
+                x->sc.decl_line ? x->sc.decl_line : xmlTextReaderGetParserLineNumber(x->r), 0, NULL,
+                "a DOCTYPE is not allowed in NAACCR XML (entity declarations "
+                "are refused)");
             goto out;
         }
         if (type == XML_READER_TYPE_ELEMENT)
@@ -902,6 +919,9 @@ static int read_container(crtk_reader *rd, xr *x, crtk_record *rec, int tumor)
                 crtk__finding(rd, CRTK_SEV_ERROR, "item-out-of-order", node_line(node), 0,
                               tumor + 1, NULL, "Item after %s in %s",
                               phase == 1 ? "an extension" : "a Tumor", what);
+            if (++x->patient_items > MAX_PATIENT_ITEMS)
+                return crtk__rfail(rd, CRTK_ELIMIT, node_line(node), 0, NULL,
+                                   "patient has more than %ld Items", MAX_PATIENT_ITEMS);
             rc = read_item(rd, x, lv, tumor, pos++, &it, &line);
             if (rc < 0)
                 return rc;
@@ -1055,7 +1075,8 @@ static int next_patient(crtk_reader *rd, xr *x, crtk_record *rec)
             x->root_phase = 2;
             rc = begin_patient(rd, x, rec);
             if (rc == 0)
-                rc = read_container(rd, x, rec, -1);
+                x->patient_items = 0;
+            rc = read_container(rd, x, rec, -1);
             return rc < 0 ? rc : 1;
         }
         if (k == K_ITEM) {

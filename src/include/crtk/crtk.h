@@ -16,5 +16,6 @@
 #include "crtk/codes.h"
 #include "crtk/pipeline.h"
 #include "crtk/report.h"
+#include "crtk/output.h"
 
 #endif

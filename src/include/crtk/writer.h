@@ -1,5 +1,6 @@
-/* crtk/writer.h - streaming writers for NAACCR XML, fixed-width and CSV files. Output
- * goes to a temporary file in the target's folder, renamed into place by close. */
+/* crtk/writer.h - streaming writers for NAACCR XML, fixed-width and CSV files. Output goes
+ * to its target as crtk/output.h describes: a file through a temporary file in the target's
+ * folder, renamed into place by close; a device, FIFO or stdout straight through. */
 #ifndef CRTK_WRITER_H
 #define CRTK_WRITER_H
 
@@ -31,15 +32,17 @@ typedef struct crtk_writer_opts {
     const char *user_uris;      /* XML userDictionaryUri; NULL = none */
     const char *extra_root;     /* XML extra root attributes (from crtk_file_info) */
     bool write_item_numbers;    /* XML naaccrNum attributes */
-    crtk_finding_fn on_finding; /* warnings: truncation, unrepresentable characters */
+    crtk_finding_fn on_finding; /* warnings: "value-truncated", "unrepresentable-character",
+                                   "item-dropped" (one per value drop_unmappable left out) */
     void *finding_ctx;
+    bool no_follow; /* refuse a target that is a symbolic link (see crtk/output.h) */
 } crtk_writer_opts;
 
 #define CRTK_WRITER_OPTS_VERSION 1
 #define CRTK_WRITER_OPTS_INIT                                                                     \
     {                                                                                             \
         CRTK_WRITER_OPTS_VERSION, CRTK_FORMAT_AUTO, NULL, 0, false, false, NULL, false, false, 0, \
-            NULL, NULL, NULL, NULL, false, NULL, NULL                                             \
+            NULL, NULL, NULL, NULL, false, NULL, NULL, false                                      \
     }
 
 /** Counters of what a writer wrote and what it had to leave out. */
@@ -54,7 +57,7 @@ typedef struct crtk_writer_stats {
 
 typedef struct crtk_writer crtk_writer;
 
-/** Open a writer on path ("-" = stdout, written directly). */
+/** Open a writer on path ("-" = stdout, written directly; see crtk/output.h). */
 CRTK_API CRTK_NODISCARD int crtk_writer_open(crtk_writer **out,
                                              const char *path,
                                              const crtk_writer_opts *opts,

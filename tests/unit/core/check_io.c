@@ -9,6 +9,9 @@
 #include <unistd.h>
 #include <zlib.h>
 #include "io_internal.h"
+#include "crtk/output.h"
+
+#include <errno.h>
 
 static size_t gz(const char *src, size_t n, unsigned char *dst, size_t cap)
 {
@@ -223,6 +226,129 @@ START_TEST(test_disk_full_is_reported)
 }
 END_TEST
 
+/* How each kind of target is written (crtk/output.h), decided before anything is created. */
+START_TEST(test_output_targets_classified)
+{
+    char dir[] = "/tmp/crtk-io-XXXXXX", p[6][300];
+    const char *inputs[1];
+    crtk_error err = CRTK_ERROR_INIT;
+    crtk_output_kind k;
+    FILE *f;
+    char *final = NULL;
+    int kind;
+
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(p[0], sizeof p[0], "%s/new.csv", dir);
+    snprintf(p[1], sizeof p[1], "%s/old.csv", dir);
+    snprintf(p[2], sizeof p[2], "%s/fifo", dir);
+    snprintf(p[3], sizeof p[3], "%s/link.csv", dir);
+    snprintf(p[4], sizeof p[4], "%s/hard.csv", dir);
+    snprintf(p[5], sizeof p[5], "%s/dangling.csv", dir);
+    f = fopen(p[1], "w");
+    ck_assert_ptr_nonnull(f);
+    fclose(f);
+    ck_assert_int_eq(mkfifo(p[2], 0600), 0);
+    ck_assert_int_eq(symlink("old.csv", p[3]), 0);
+    ck_assert_int_eq(link(p[1], p[4]), 0);
+    ck_assert_int_eq(symlink("sub/../new.csv", p[5]), 0);
+
+    ck_assert_int_eq(crtk_output_check(p[0], NULL, 0, 0, &k, &err), CRTK_OK);
+    ck_assert_int_eq(k, CRTK_OUTPUT_REPLACE);
+    ck_assert_int_eq(crtk_output_check(p[1], NULL, 0, 0, &k, &err), CRTK_OK);
+    ck_assert_int_eq(k, CRTK_OUTPUT_REPLACE);
+    ck_assert_int_eq(crtk_output_check("-", NULL, 0, 0, &k, &err), CRTK_OK);
+    ck_assert_int_eq(k, CRTK_OUTPUT_STREAM);
+    ck_assert_int_eq(crtk_output_check("/dev/null", NULL, 0, 0, &k, &err), CRTK_OK);
+    ck_assert_int_eq(k, CRTK_OUTPUT_STREAM);
+    ck_assert_int_eq(crtk_output_check(p[2], NULL, 0, 0, &k, &err), CRTK_OK);
+    ck_assert_int_eq(k, CRTK_OUTPUT_STREAM);
+    /* A folder is refused, naming it. */
+    ck_assert_int_eq(crtk_output_check(dir, NULL, 0, 0, &k, &err), CRTK_EIO);
+    ck_assert_int_eq(err.sys_errno, EISDIR);
+    ck_assert_str_eq(err.source, dir);
+    /* A symlink is followed to its target, or refused with NO_FOLLOW. */
+    ck_assert_int_eq(crtk__out_target(p[3], false, &kind, &final, &err), CRTK_OK);
+    ck_assert_str_eq(final, p[1]);
+    free(final);
+    ck_assert_int_eq(crtk__out_target(p[5], false, &kind, &final, &err), CRTK_OK);
+    ck_assert_ptr_nonnull(strstr(final, "/sub/../new.csv"));
+    free(final);
+    ck_assert_int_eq(crtk_output_check(p[3], NULL, 0, CRTK_OUTPUT_NO_FOLLOW, &k, &err), CRTK_EIO);
+    ck_assert_int_eq(err.sys_errno, ELOOP);
+    /* The same file as an input: directly, through a symlink, through a hard link. */
+    inputs[0] = p[1];
+    ck_assert_int_eq(crtk_output_check(p[1], inputs, 1, 0, &k, &err), CRTK_EIO);
+    ck_assert_ptr_nonnull(strstr(err.message, "same file"));
+    ck_assert_int_eq(crtk_output_check(p[3], inputs, 1, 0, &k, &err), CRTK_EIO);
+    ck_assert_int_eq(crtk_output_check(p[4], inputs, 1, 0, &k, &err), CRTK_EIO);
+    ck_assert_int_eq(crtk_output_check(p[0], inputs, 1, 0, &k, &err), CRTK_OK);
+    for (int i = 0; i < 6; i++)
+        unlink(p[i]);
+    rmdir(dir);
+}
+END_TEST
+
+/* A device is written through and never replaced; its write error names it. */
+START_TEST(test_output_device_written_through)
+{
+    crtk_output *o = NULL;
+    crtk_error err = CRTK_ERROR_INIT;
+    static char block[65536];
+    struct stat st;
+    int rc = 0, i;
+
+    if (access("/dev/full", W_OK) != 0)
+        return;
+    ck_assert_int_eq(crtk_output_open(&o, "/dev/full", 0, 0, &err), CRTK_OK);
+    ck_assert_int_eq(crtk_output_kind_of(o), CRTK_OUTPUT_STREAM);
+    for (i = 0; i < 8 && rc == 0; i++)
+        rc = crtk_output_write(o, block, sizeof block);
+    if (rc == 0)
+        rc = crtk_output_close(o);
+    ck_assert_int_eq(rc, CRTK_EIO);
+    ck_assert_int_eq(crtk_output_error(o)->sys_errno, ENOSPC);
+    ck_assert_str_eq(crtk_output_error(o)->source, "/dev/full");
+    crtk_output_free(o);
+    ck_assert_int_eq(stat("/dev/full", &st), 0);
+    ck_assert(S_ISCHR(st.st_mode));
+}
+END_TEST
+
+/* A symlink is written through: the link stays, its target gets the data, no temporary file
+ * is left in either folder. */
+START_TEST(test_output_symlink_written_through)
+{
+    char dir[] = "/tmp/crtk-io-XXXXXX", sub[300], target[300], lnk[300], buf[16] = "";
+    crtk_output *o = NULL;
+    struct stat st;
+    FILE *f;
+
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(sub, sizeof sub, "%s/sub", dir);
+    snprintf(target, sizeof target, "%s/sub/data.csv", dir);
+    snprintf(lnk, sizeof lnk, "%s/link.csv", dir);
+    ck_assert_int_eq(mkdir(sub, 0700), 0);
+    ck_assert_int_eq(symlink("sub/data.csv", lnk), 0);
+    ck_assert_int_eq(crtk_output_open(&o, lnk, 0, 0, NULL), CRTK_OK);
+    ck_assert_int_eq(crtk_output_write(o, "a,b\n", 4), CRTK_OK);
+    ck_assert_int_eq(crtk_output_close(o), CRTK_OK);
+    crtk_output_free(o);
+    ck_assert_int_eq(lstat(lnk, &st), 0);
+    ck_assert(S_ISLNK(st.st_mode));
+    f = fopen(target, "r");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_ptr_nonnull(fgets(buf, sizeof buf, f));
+    fclose(f);
+    ck_assert_str_eq(buf, "a,b\n");
+    ck_assert_int_eq(count_files(sub), 1);
+    ck_assert_int_eq(count_files(dir), 2); /* sub and the link */
+    unlink(target);
+    unlink(lnk);
+    rmdir(sub);
+    rmdir(dir);
+}
+END_TEST
+
 static Suite *io_suite(void)
 {
     Suite *s = suite_create("io");
@@ -236,6 +362,9 @@ static Suite *io_suite(void)
     tcase_add_test(tc, test_gzip_output_reads_back);
     tcase_add_test(tc, test_write_to_a_missing_folder_fails_cleanly);
     tcase_add_test(tc, test_disk_full_is_reported);
+    tcase_add_test(tc, test_output_targets_classified);
+    tcase_add_test(tc, test_output_device_written_through);
+    tcase_add_test(tc, test_output_symlink_written_through);
     suite_add_tcase(s, tc);
     return s;
 }

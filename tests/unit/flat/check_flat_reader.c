@@ -83,6 +83,30 @@ START_TEST(test_worked_example_reads_one_patient_two_tumors)
 }
 END_TEST
 
+/* A short last line without a line end: the file was cut mid-line, an error. */
+START_TEST(test_truncated_last_line_is_an_error)
+{
+    char *l = worked_line(1);
+    tfindings fs = {0};
+    crtk_reader_opts o = ropts(&fs, CRTK_FORMAT_FLAT);
+    crtk_reader *rd;
+    crtk_record *rec;
+    const tfinding *f;
+
+    rd = open_flat(l, 3000, &o);
+    ck_assert_int_eq(crtk_record_new(&rec), CRTK_OK);
+    ck_assert_int_eq(crtk_reader_next(rd, rec), 1);
+    f = find_code(&fs, "truncated-line");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(f->sev, CRTK_SEV_ERROR);
+    ck_assert_int_eq(f->line, 1);
+    ck_assert_ptr_null(find_code(&fs, "line-too-short"));
+    crtk_record_free(rec);
+    crtk_reader_free(rd);
+    free(l);
+}
+END_TEST
+
 START_TEST(test_short_first_line_is_a_warning_and_still_read)
 {
     char *l = worked_line(1);
@@ -92,8 +116,8 @@ START_TEST(test_short_first_line_is_a_warning_and_still_read)
     crtk_record *rec;
     const tfinding *f;
 
-    l[4047] = '\0'; /* 4047 characters */
-    rd = open_flat(l, 4047, &o);
+    l[4047] = '\n'; /* 4047 characters and a line end: trailing blanks trimmed */
+    rd = open_flat(l, 4048, &o);
     ck_assert_int_eq(crtk_record_new(&rec), CRTK_OK);
     ck_assert_int_eq(crtk_reader_next(rd, rec), 1);
     ck_assert_str_eq(val(rec, "primarySite", 0), "C509");
@@ -688,6 +712,7 @@ Suite *flat_reader_suite(void)
     tcase_add_checked_fixture(tc, layouts_setup, layouts_teardown);
     tcase_add_test(tc, test_worked_example_reads_one_patient_two_tumors);
     tcase_add_test(tc, test_short_first_line_is_a_warning_and_still_read);
+    tcase_add_test(tc, test_truncated_last_line_is_an_error);
     tcase_add_test(tc, test_later_lines_of_wrong_length);
     tcase_add_test(tc, test_first_line_fatal_errors);
     tcase_add_test(tc, test_version_option_and_layout_option);

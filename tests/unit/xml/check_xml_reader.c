@@ -4,6 +4,7 @@
 #include <check.h>
 #include <crtk/crtk.h>
 #include <dirent.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -690,6 +691,8 @@ START_TEST(test_doctype_and_entities_rejected)
     ck_assert_int_eq(rc, CRTK_EINVALID);
     ck_assert_ptr_nonnull(strstr(err.message, "DOCTYPE"));
     ck_assert_ptr_null(strstr(err.message, "root:")); /* nothing of /etc/passwd */
+    /* The line where the DOCTYPE is (an xmlDtd node has no line of its own). */
+    ck_assert_int_eq(err.line, 2);
 }
 END_TEST
 
@@ -718,6 +721,130 @@ START_TEST(test_deep_nesting_limited)
     n += (size_t)snprintf(s + n, 20000 - n, "</Patient>" END);
     ck_assert_int_eq(read_str(s, &np), CRTK_ELIMIT);
     ck_assert_int_gt(last_err.line, 0);
+    free(s);
+}
+END_TEST
+
+/* "<NAME a0="x" a1="x" ...>" with n attributes, inside a document (at the root when
+ * patient is false, on an extension element inside a Patient otherwise). */
+static char *attr_flood(size_t n, bool patient, size_t *len)
+{
+    size_t cap = 100000 + n * 16, k = 0, i;
+    char *s = malloc(cap);
+
+    ck_assert_ptr_nonnull(s);
+    if (patient) {
+        /* 500 patients first, so that opening the reader does not read as far. */
+        k += (size_t)snprintf(s, cap, HDR);
+        for (i = 0; i < 500; i++)
+            k += (size_t)snprintf(s + k, cap - k,
+                                  "<Patient><Item naaccrId=\"sex\">1</Item></Patient>\n");
+        k += (size_t)snprintf(s + k, cap - k, "<Patient>\n<x:e xmlns:x=\"urn:x\"");
+    } else {
+        k += (size_t)snprintf(s, cap,
+                              "<?xml version=\"1.0\"?>\n<NaaccrData baseDictionaryUri=\"" BASE250
+                              "\" recordType=\"A\" xmlns=\"" NS "\"");
+    }
+    for (i = 0; i < n; i++)
+        k += (size_t)snprintf(s + k, cap - k, " a%zu=\"x\"", i);
+    k += (size_t)snprintf(s + k, cap - k, patient ? "/></Patient>" END : ">" END);
+    *len = k;
+    return s;
+}
+
+/* libxml2 2.9 compares each attribute with all before it: 200,000 attributes on NaaccrData
+ * (2 MB) took minutes. The tag is refused from its bytes, before libxml2 parses it. */
+START_TEST(test_attribute_flood_refused)
+{
+    crtk_reader_opts o = opts();
+    size_t len;
+    char *s = attr_flood(200000, false, &len);
+    long np;
+
+    ck_assert_int_eq(read_all(s, len, &o, &np), CRTK_ELIMIT);
+    ck_assert_int_eq(last_err.line, 2);
+    ck_assert_msg(strstr(last_err.message, "<NaaccrData> has more than 256 attributes"), "%s",
+                  last_err.message);
+    free(s);
+}
+END_TEST
+
+/* Timing-free linearity: the refusal comes after the same number of bytes read (well under
+ * 1 MiB: input is read in 256 KiB chunks) whether the tag has 200,000 or 2,000,000
+ * attributes (2 or 22 MB), so the work done does not grow with the tag. */
+START_TEST(test_attribute_flood_work_is_bounded)
+{
+    crtk_reader_opts o = opts();
+    long long used[2];
+    size_t sizes[2] = {200000, 2000000};
+    int i;
+
+    for (i = 0; i < 2; i++) {
+        crtk_error err = CRTK_ERROR_INIT;
+        size_t len;
+        char *s = attr_flood(sizes[i], true, &len);
+        crtk_reader_free(rd);
+        rd = NULL;
+        long np = 0;
+        int rc;
+        ck_assert_int_eq(crtk_reader_open_mem(&rd, s, len, ls, &o, &err), CRTK_OK);
+        while ((rc = crtk_reader_next(rd, rec)) > 0)
+            np++;
+        ck_assert_int_eq(rc, CRTK_ELIMIT);
+        ck_assert_int_le(np, 500);
+        ck_assert_int_eq(crtk_reader_error(rd)->line, 504);
+        used[i] = crtk_reader_offset(rd);
+        ck_assert_int_lt(used[i], 1024 * 1024);
+        free(s);
+    }
+    ck_assert_int_eq(used[0], used[1]);
+}
+END_TEST
+
+START_TEST(test_long_names_and_attribute_values_limited)
+{
+    size_t big = (1u << 20) + 10, n;
+    char *s = malloc(big + 1000);
+    long np;
+
+    /* An element name of 2,000 bytes. */
+    n = (size_t)snprintf(s, 1000, HDR "<Patient><x:");
+    memset(s + n, 'n', 2000);
+    n += 2000;
+    snprintf(s + n, 1000, " xmlns:x=\"urn:x\"/></Patient>" END);
+    ck_assert_int_eq(read_str(s, &np), CRTK_ELIMIT);
+    ck_assert_msg(strstr(last_err.message, "element name"), "%s", last_err.message);
+    /* An attribute value of 1 MiB and more. */
+    n = (size_t)snprintf(s, 1000, HDR "<Patient><x:e xmlns:x=\"urn:x\" v=\"");
+    memset(s + n, 'v', big);
+    n += big;
+    snprintf(s + n, 1000, "\"/></Patient>" END);
+    ck_assert_int_eq(read_str(s, &np), CRTK_ELIMIT);
+    ck_assert_msg(strstr(last_err.message, "attribute value in <x:e>"), "%s", last_err.message);
+    free(s);
+}
+END_TEST
+
+/* '=' and '<' in comments, CDATA and processing instructions are not attributes or tags. */
+START_TEST(test_markup_scan_skips_comments_and_cdata)
+{
+    size_t cap = 20000, n;
+    char *s = malloc(cap);
+    long np;
+    int i;
+
+    n = (size_t)snprintf(s, cap, HDR "<!-- ");
+    for (i = 0; i < 600; i++)
+        n += (size_t)snprintf(s + n, cap - n, "a%d=\"x\" ", i);
+    n += (size_t)snprintf(s + n, cap - n, "--><?pi ");
+    for (i = 0; i < 600; i++)
+        n += (size_t)snprintf(s + n, cap - n, "b=1 ");
+    n += (size_t)snprintf(s + n, cap - n, "?><Patient><Item naaccrId=\"nameLast\"><![CDATA[<a ");
+    for (i = 0; i < 600; i++)
+        n += (size_t)snprintf(s + n, cap - n, "c=1 ");
+    snprintf(s + n, cap - n, "]]></Item></Patient>" END);
+    ck_assert_int_eq(read_str(s, &np), 0);
+    ck_assert_int_eq(np, 1);
     free(s);
 }
 END_TEST
@@ -1015,6 +1142,10 @@ static Suite *xml_reader_suite(void)
     tcase_add_test(tc, test_undeclared_entity_is_fatal);
     tcase_add_test(tc, test_deep_nesting_limited);
     tcase_add_test(tc, test_huge_value_limited);
+    tcase_add_test(tc, test_attribute_flood_refused);
+    tcase_add_test(tc, test_attribute_flood_work_is_bounded);
+    tcase_add_test(tc, test_long_names_and_attribute_values_limited);
+    tcase_add_test(tc, test_markup_scan_skips_comments_and_cdata);
     tcase_add_test(tc, test_truncated_file_fatal_with_line);
     tcase_add_test(tc, test_truncated_after_many_patients);
     tcase_add_test(tc, test_not_xml_at_all);
