@@ -33,12 +33,15 @@ void usage_check(FILE *f)
                "  --format F          detail lines: text (default), json (JSON Lines), csv\n"
                "  --summary-only      no detail lines\n"
                "  --html FILE         also write a self-contained HTML report (mode 0600)\n"
+               "  --html-max-records N  failing tumors listed in its record detail (5000)\n"
+               "  --json-summary FILE the summary as one JSON object\n"
                "  -j, --jobs N        use N threads (output identical to -j 1)\n"
                "  --fail-warnings     SET_WARNING / SAVE_WARNING_TEXT count as failures\n"
                "  --today YYYYMMDD    the date edits take as today (reproducible runs)\n"
                "  --layout FILE, --dictionary FILE, --version V, --encoding E\n"
                "                      as for crtk validate\n"
                "  --verbose           list every edit skipped for a field the file lacks\n"
+               "  --no-follow         refuse a report path that is a symbolic link\n"
                "  --allow-skipped     exit by the edits' results even when some edits of the\n"
                "                      set did not compile (they are listed; default: exit 2)\n"
                "  --quiet             no progress or skipped-edit note on stderr\n");
@@ -175,6 +178,7 @@ int cmd_check(int argc, char **argv)
                                              {"quiet", no_argument, NULL, 'q'},
                                              {"verbose", no_argument, NULL, 'v'},
                                              {"allow-skipped", no_argument, NULL, 'A'},
+                                             {"no-follow", no_argument, NULL, 'F'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
     checkctx cx;
@@ -190,6 +194,7 @@ int cmd_check(int argc, char **argv)
     const char *dir = NULL, *smf = NULL, *html = NULL, *jsum = NULL, *set = NULL, *today = NULL;
     char source[4200], runtime[64], tool[64];
     bool fail_warnings = false, allow_skipped = false;
+    unsigned oflags = 0;
     long max_records = 0;
     int c, i, status = EXIT_OK, jobs = 1;
 
@@ -197,7 +202,7 @@ int cmd_check(int argc, char **argv)
     cx.fmt = CRTK_DETAIL_TEXT;
     cx.detail = true;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "E:m:s:f:SH:R:J:j:WT:l:d:V:e:qvAh", longopts, NULL)) !=
+    while ((c = getopt_long(argc, argv, "E:m:s:f:SH:R:J:j:WT:l:d:V:e:qvAFh", longopts, NULL)) !=
            -1) {
         int shared = cli_reader_option(c, optarg, &lo, &ropts);
         if (shared < 0)
@@ -267,6 +272,9 @@ int cmd_check(int argc, char **argv)
         case 'A':
             allow_skipped = true;
             break;
+        case 'F':
+            oflags |= CRTK_OUTPUT_NO_FOLLOW;
+            break;
         case 'h':
             usage_check(stdout);
             return EXIT_OK;
@@ -284,8 +292,8 @@ int cmd_check(int argc, char **argv)
         return EXIT_TROUBLE;
     }
     /* Report files must be writable before any input is read. */
-    if ((html && !cli_output_ok(html, &argv[optind], argc - optind, false)) ||
-        (jsum && !cli_output_ok(jsum, &argv[optind], argc - optind, false)))
+    if ((html && !cli_output_ok(html, &argv[optind], argc - optind, oflags != 0)) ||
+        (jsum && !cli_output_ok(jsum, &argv[optind], argc - optind, oflags != 0)))
         return EXIT_TROUBLE;
     if (load_edits(&cx, dir, smf, source, sizeof source) < 0)
         return EXIT_TROUBLE;
@@ -365,11 +373,11 @@ int cmd_check(int argc, char **argv)
     if (crtk_check_report_write_text(cx.report, write_stdout_or_err,
                                      cx.fmt == CRTK_DETAIL_TEXT ? stdout : stderr) < 0)
         cx.out_rc = CRTK_EIO;
-    if (html && crtk_check_report_save(cx.report, CRTK_REPORT_HTML, html, 0, &err) < 0) {
+    if (html && crtk_check_report_save(cx.report, CRTK_REPORT_HTML, html, 0, oflags, &err) < 0) {
         cli_print_error(&err);
         status = EXIT_TROUBLE;
     }
-    if (jsum && crtk_check_report_save(cx.report, CRTK_REPORT_JSON, jsum, 0, &err) < 0) {
+    if (jsum && crtk_check_report_save(cx.report, CRTK_REPORT_JSON, jsum, 0, oflags, &err) < 0) {
         cli_print_error(&err);
         status = EXIT_TROUBLE;
     }

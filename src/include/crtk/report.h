@@ -111,12 +111,14 @@ typedef enum crtk_report_kind {
     CRTK_REPORT_HTML
 } crtk_report_kind;
 
-/** Render into a file through the library's output: a temporary file beside it renamed into
- *  place when complete (mode 0600 unless `mode`), so a failed run leaves nothing. */
+/** Render into a file through the library's output target (crtk/output.h): a regular file
+ *  gets a temporary file renamed into place when complete (mode 0600 unless `mode`), a
+ *  device or FIFO is written through; `flags` are CRTK_OUTPUT_* flags (NO_FOLLOW). */
 CRTK_API CRTK_NODISCARD int crtk_check_report_save(const crtk_check_report *r,
                                                    crtk_report_kind kind,
                                                    const char *path,
                                                    unsigned mode,
+                                                   unsigned flags,
                                                    crtk_error *err);
 
 #ifdef __cplusplus

@@ -413,13 +413,14 @@ int crtk_check_report_save(const crtk_check_report *r,
                            crtk_report_kind kind,
                            const char *path,
                            unsigned mode,
+                           unsigned flags,
                            crtk_error *err)
 {
     saver s;
     int rc;
 
     s.err = err;
-    rc = crtk__out_open(&s.o, path, false, mode, err);
+    rc = crtk__out_open_flags(&s.o, path, false, mode, flags, err);
     if (rc == CRTK_OK)
         rc = kind == CRTK_REPORT_HTML   ? crtk_check_report_write_html(r, save_write, &s)
              : kind == CRTK_REPORT_JSON ? crtk_check_report_write_json(r, save_write, &s)
