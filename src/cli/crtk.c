@@ -16,6 +16,7 @@ static const cli_cmd commands[] = {
     {"generate", cmd_generate, usage_generate, "write a synthetic NAACCR file for tests"},
     {"check", cmd_check, usage_check, "run an edit set on every tumor and report failures"},
     {"edits", cmd_edits, usage_edits, "evaluate EDITS expressions, list, import, build edits"},
+    {"export", cmd_export, usage_export, "make a submission file under a profile, with report"},
     {"help", cmd_help, usage_help, "show help for a command"},
     {NULL, NULL, NULL, NULL},
 };

@@ -7,6 +7,7 @@
 #include "crtk/record.h"
 #include "crtk/reader.h"
 #include "crtk/writer.h"
+#include "crtk/export.h"
 
 #define CRTK_VERSION_STRING "0.1.0"
 
