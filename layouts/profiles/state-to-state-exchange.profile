@@ -27,5 +27,5 @@ edit_set = validity
 gate = exclude
 
 stamp = dateCaseReportExported
-file_name = {registryId}_to_{profile}_{exportDate:yyyyMMdd}_{recordType}{naaccrVersion}.xml
+file_name = {registryId}_exchange_{exportDate:yyyyMMdd}_{recordType}{naaccrVersion}.xml
 history = crtk-export-history.db

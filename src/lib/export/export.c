@@ -717,6 +717,10 @@ static int finish(xctx *x, crtk_error *err)
         return writer_err(x->w_rej, err);
     if (res->blocked) {
         /* Nothing is written but the reports. */
+        res->written = res->patients_written = 0;
+        crtk__counts_free(&x->rep.by_year);
+        crtk__counts_free(&x->rep.by_site);
+        crtk__counts_free(&x->rep.by_class);
         crtk_writer_free(x->w_out);
         crtk_writer_free(x->w_rej);
         x->w_out = x->w_rej = NULL;
@@ -803,7 +807,7 @@ static int setup(xctx *x, const char *const *inputs, int ninputs, crtk_error *er
     const crtk_export_opts *o = x->o;
     const char *out_dir = o->out_dir ? o->out_dir : ".";
     struct stat st;
-    int rc;
+    int rc, i;
 
     if ((rc = crtk__profile_config(x->p, &x->cfg, err)) < 0)
         return rc;
@@ -850,6 +854,15 @@ static int setup(xctx *x, const char *const *inputs, int ninputs, crtk_error *er
     derive(x->names[F_REJ], sizeof x->names[0], x->names[F_OUT], ".rejects", true);
     derive(x->names[F_TXT], sizeof x->names[0], x->names[F_OUT], ".report.txt", false);
     derive(x->names[F_HTML], sizeof x->names[0], x->names[F_OUT], ".report.html", false);
+    /* Never replace an earlier submission (same template, same day). */
+    for (i = 0; i < MAX_STAGED; i++) {
+        char path[1400];
+        final_path(x, i, path, sizeof path);
+        if (access(path, F_OK) == 0)
+            return xfail(err, CRTK_EARG, path, "%s",
+                         "already exists (an earlier export?): move it away, or put {seq} in "
+                         "the profile's file_name");
+    }
     snprintf(x->stage, sizeof x->stage, "%s/.crtk-export-XXXXXX", out_dir);
     if (!mkdtemp(x->stage)) {
         int e = errno;
@@ -914,7 +927,7 @@ int crtk_export_run(const crtk_profile *p,
         crtk__history_rollback(x->hist);
         crtk__history_free(x->hist);
     }
-    if (rc < 0 && x->hist_created && x->hist_path[0])
+    if ((rc < 0 || res->blocked) && x->hist_created && x->hist_path[0])
         unlink(x->hist_path);
     for (i = 0; i < x->nchk; i++) {
         crtk_check_state_free(x->chk[i].st);

@@ -403,6 +403,11 @@ int crtk_export_remake(const char *path,
         char dest[1024];
         bool is_out = !strcmp(name, output);
         snprintf(dest, sizeof dest, "%s/%s", out_dir, name);
+        if (access(dest, F_OK) == 0) {
+            crtk__error_source(err, dest);
+            rc = crtk__fail(err, CRTK_EARG, "already exists: remake into another folder (-o)");
+            break;
+        }
         rc = remake_file(h, batch, name, dest, mode, is_out && res ? res->sha256 : NULL, err);
         if (rc == CRTK_OK) {
             crtk__copy(done[ndone++], sizeof done[0], dest);
