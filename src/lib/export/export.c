@@ -58,7 +58,7 @@ typedef struct xctx {
     crtk_writer *w_out, *w_rej;
     crtk_writer_opts wopts;
     crtk_record *sub, *outrec;
-    strbuf where, keybuf, path;
+    strbuf keybuf, path;
     /* per patient */
     unsigned char *fail; /* per selected tumor: an edit failed */
     int *idx;            /* selected, passing and rejected tumors (3 x capfail) */
@@ -821,13 +821,7 @@ static int setup(xctx *x, const char *const *inputs, int ninputs, crtk_error *er
         return rc;
     if ((rc = load_edits(x, err)) < 0)
         return rc;
-    if (x->cfg.where && o->where)
-        rc = sb_printf(&x->where, "(%s) && (%s)", x->cfg.where, o->where);
-    else if (x->cfg.where || o->where)
-        rc = sb_adds(&x->where, x->cfg.where ? x->cfg.where : o->where);
-    if (rc < 0)
-        return crtk__fail(err, CRTK_ENOMEM, "out of memory");
-    if ((rc = crtk__filter_new(&x->filter, &x->cfg, x->where.s, atoi(x->today) / 10000, err)) < 0)
+    if ((rc = crtk__filter_new(&x->filter, &x->cfg, o->where, atoi(x->today) / 10000, err)) < 0)
         return rc;
     if ((rc = crtk__xform_new(&x->xform, &x->cfg, x->target, x->key, x->keylen, x->today, err)) < 0)
         return rc;
@@ -940,7 +934,6 @@ int crtk_export_run(const crtk_profile *p,
     crtk_record_free(x->sub);
     crtk_record_free(x->outrec);
     sb_free(&x->user_uris);
-    sb_free(&x->where);
     sb_free(&x->keybuf);
     sb_free(&x->path);
     sb_free(&x->rep.failures);

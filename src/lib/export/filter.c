@@ -28,7 +28,7 @@ struct crtk__filter {
     bool has_from, has_to;
     const crtk_layout *layout; /* of the cached items and compiled `where` */
     const crtk_item *items[I_COUNT];
-    const char *where;
+    strbuf where; /* the profile's `where` and the caller's, joined by && */
     crtk_edit *edit;
     crtk_edit_state *es;
     const crtk_item *wf[MAX_WHERE_FIELDS];
@@ -57,6 +57,7 @@ int crtk__filter_new(
     crtk__filter **out, const crtk__xcfg *cfg, const char *where, int export_year, crtk_error *err)
 {
     crtk__filter *f = calloc(1, sizeof *f);
+    int rc = 0;
 
     *out = NULL;
     if (!f)
@@ -66,8 +67,12 @@ int crtk__filter_new(
     f->has_to = cfg->year_to.set;
     f->year_from = crtk__year_resolve(&cfg->year_from, export_year);
     f->year_to = crtk__year_resolve(&cfg->year_to, export_year);
-    f->where = where;
-    if (crtk_edit_state_new(&f->es) < 0) {
+    if (cfg->where && where)
+        rc = sb_printf(&f->where, "(%s) && (%s)", cfg->where, where);
+    else if (cfg->where || where)
+        rc = sb_adds(&f->where, cfg->where ? cfg->where : where);
+    if (rc < 0 || crtk_edit_state_new(&f->es) < 0) {
+        sb_free(&f->where);
         free(f);
         return crtk__fail(err, CRTK_ENOMEM, "out of memory");
     }
@@ -83,6 +88,7 @@ void crtk__filter_free(crtk__filter *f)
         return;
     crtk_edit_free(f->edit);
     crtk_edit_state_free(f->es);
+    sb_free(&f->where);
     for (i = 0; i < f->nwf; i++)
         free(f->wval[i]);
     free(f);
@@ -133,12 +139,12 @@ static int bind_layout(crtk__filter *f, const crtk_layout *l, crtk_error *err)
         free(f->wval[i]);
     f->nwf = 0;
     f->layout = l;
-    if (f->where) {
+    if (f->where.len) {
         crtk_edit_options o = CRTK_EDIT_OPTIONS_INIT;
         strbuf src = STRBUF_INIT;
         o.resolve = resolve;
         o.resolve_ctx = f;
-        if (sb_printf(&src, "return (%s);", f->where) < 0)
+        if (sb_printf(&src, "return (%s);", f->where.s) < 0)
             return crtk__fail(err, CRTK_ENOMEM, "out of memory");
         rc = crtk_edit_compile(&f->edit, "--where", src.s, src.len, &o, err);
         sb_free(&src);

@@ -618,6 +618,10 @@ int crtk__profile_config(const crtk_profile *p, crtk__xcfg *cfg, crtk_error *err
         if ((rc = d->parse(cfg, p->e[i].value, err)) < 0)
             return rc;
     }
+    if (err) {
+        err->line = 0;
+        err->item[0] = '\0';
+    }
     if (cfg->format == CRTK_FORMAT_XML && !cfg->layout && (cfg->version < 210))
         return crtk__fail(err, CRTK_EPARSE,
                           "XML export needs naaccr_version 21 to 26 (found %d); fixed width "
@@ -628,12 +632,13 @@ int crtk__profile_config(const crtk_profile *p, crtk__xcfg *cfg, crtk_error *err
                           "fixed-width export needs naaccr_version 12 to 18 (found %d) or a "
                           "layout file",
                           cfg->version);
-    if (cfg->tier == TIER_DEIDENTIFIED && cfg->record_type != 'I')
-        return crtk__fail(err, CRTK_EPARSE, "tier deidentified needs record_type I");
-    if (err) {
-        err->line = 0;
-        err->item[0] = '\0';
-    }
+    /* A tier never carries what its record type would: C at most for confidential, I for
+     * incidence and deidentified. */
+    if ((cfg->tier == TIER_DEIDENTIFIED || cfg->tier == TIER_INCIDENCE) && cfg->record_type != 'I')
+        return crtk__fail(err, CRTK_EPARSE, "tier %s needs record_type I",
+                          cfg->tier == TIER_INCIDENCE ? "incidence" : "deidentified");
+    if (cfg->tier == TIER_CONFIDENTIAL && cfg->record_type != 'C' && cfg->record_type != 'I')
+        return crtk__fail(err, CRTK_EPARSE, "tier confidential needs record_type C or I");
     return CRTK_OK;
 }
 
