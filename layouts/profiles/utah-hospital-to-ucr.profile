@@ -11,8 +11,10 @@ transport = SFTP or University of Utah Box
 frequency = monthly
 due = within 6 months of diagnosis or first contact
 
+# NAACCR 25 until your data is in 26: crtk does not recode items NAACCR 26 replaced (Sex 220
+# became Sex Assigned at Birth 225), so a v25 file exported as 26 stops with an error.
 format = xml
-naaccr_version = 260
+naaccr_version = 250
 record_type = A
 tier = full
 registry_type = 3

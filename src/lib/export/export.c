@@ -561,13 +561,13 @@ static int do_patient(xctx *x, const crtk_record *rec, const crtk_file_info *inf
         else
             pass[np++] = sel[t];
     }
+    x->res->rejected += nr;
     if (x->cfg.gate == GATE_BLOCK) {
         if (nr)
             x->res->blocked = true;
         if (x->res->blocked)
             return CRTK_OK; /* keep checking, to report every failure; write nothing */
     }
-    x->res->rejected += nr;
     if ((rc = write_part(x, rec, pass, np, false, err)) < 0 ||
         (rc = write_part(x, rec, rej, nr, true, err)) < 0)
         return rc;
@@ -821,7 +821,8 @@ static int setup(xctx *x, const char *const *inputs, int ninputs, crtk_error *er
         return rc;
     if ((rc = load_edits(x, err)) < 0)
         return rc;
-    if ((rc = crtk__filter_new(&x->filter, &x->cfg, o->where, atoi(x->today) / 10000, err)) < 0)
+    if ((rc = crtk__filter_new(&x->filter, &x->cfg, o->where, atoi(x->today) / 10000, x->target,
+                               err)) < 0)
         return rc;
     if ((rc = crtk__xform_new(&x->xform, &x->cfg, x->target, x->key, x->keylen, x->today, err)) < 0)
         return rc;
@@ -910,6 +911,12 @@ int crtk_export_run(const crtk_profile *p,
     x->res = res;
     x->wopts = wi;
     rc = setup(x, inputs, ninputs, err);
+    /* What setup refuses is the caller's choice (profile, options, edits), not input. */
+    if (rc == CRTK_EPARSE || rc == CRTK_EINVALID || rc == CRTK_EUNSUPPORTED) {
+        rc = CRTK_EARG;
+        if (err)
+            err->code = CRTK_EARG;
+    }
     for (i = 0; rc == CRTK_OK && i < ninputs; i++)
         rc = read_input(x, inputs[i], err);
     if (rc == CRTK_OK)

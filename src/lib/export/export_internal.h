@@ -128,8 +128,14 @@ enum {
     FILT_COUNT
 };
 typedef struct crtk__filter crtk__filter;
-int crtk__filter_new(
-    crtk__filter **out, const crtk__xcfg *cfg, const char *where, int export_year, crtk_error *err);
+/* `where` (may be NULL) is joined to the profile's; it is compiled against check_layout (may
+ * be NULL) at once, and against each source layout when its first tumor comes. */
+int crtk__filter_new(crtk__filter **out,
+                     const crtk__xcfg *cfg,
+                     const char *where,
+                     int export_year,
+                     const crtk_layout *check_layout,
+                     crtk_error *err);
 void crtk__filter_free(crtk__filter *f);
 /* *filter_out = -1 when the tumor is selected, else the filter (FILT_*) excluding it;
  * *rule_out (may be NULL) receives the name of the not-reportable rule that matched, if any.

@@ -53,8 +53,14 @@ const char *crtk__filter_name(int filter)
     return filter >= 0 && filter < FILT_COUNT ? names[filter] : "?";
 }
 
-int crtk__filter_new(
-    crtk__filter **out, const crtk__xcfg *cfg, const char *where, int export_year, crtk_error *err)
+static int bind_layout(crtk__filter *f, const crtk_layout *l, crtk_error *err);
+
+int crtk__filter_new(crtk__filter **out,
+                     const crtk__xcfg *cfg,
+                     const char *where,
+                     int export_year,
+                     const crtk_layout *check_layout,
+                     crtk_error *err)
 {
     crtk__filter *f = calloc(1, sizeof *f);
     int rc = 0;
@@ -75,6 +81,12 @@ int crtk__filter_new(
         sb_free(&f->where);
         free(f);
         return crtk__fail(err, CRTK_ENOMEM, "out of memory");
+    }
+    /* Compile `where` now against the target layout, so a mistake in it is found before
+     * any input is read; a source of another layout compiles it again for its items. */
+    if (check_layout && (rc = bind_layout(f, check_layout, err)) < 0) {
+        crtk__filter_free(f);
+        return rc;
     }
     *out = f;
     return CRTK_OK;
@@ -148,6 +160,9 @@ static int bind_layout(crtk__filter *f, const crtk_layout *l, crtk_error *err)
             return crtk__fail(err, CRTK_ENOMEM, "out of memory");
         rc = crtk_edit_compile(&f->edit, "--where", src.s, src.len, &o, err);
         sb_free(&src);
+        /* Columns as the user wrote the expression, without "return (". */
+        if (rc < 0 && err && err->line == 1 && err->column > 8)
+            err->column -= 8;
         if (rc < 0)
             return rc;
     }

@@ -386,7 +386,7 @@ int crtk_export_remake(const char *path,
     sqlite3_bind_int64(st, 1, batch);
     if (sqlite3_step(st) != SQLITE_ROW) {
         crtk__error_source(err, path);
-        rc = crtk__fail(err, CRTK_EINVALID, "history has no batch %ld (crtk export --list)", batch);
+        rc = crtk__fail(err, CRTK_EARG, "history has no batch %ld (crtk export --list)", batch);
         goto out;
     }
     crtk__copy(output, sizeof output, (const char *)sqlite3_column_text(st, 0));

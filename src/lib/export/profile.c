@@ -22,7 +22,6 @@ struct crtk_profile {
     char *dir; /* folder of the profile file, "" for shipped ones */
     entry *e;
     size_t n, cap;
-    long next_line;
 };
 
 extern const crtk__embedded crtk__builtin_profiles[];
@@ -608,7 +607,8 @@ int crtk__profile_config(const crtk_profile *p, crtk__xcfg *cfg, crtk_error *err
     for (i = 0; i < p->n; i++) {
         const keydef *d = find_key(p->e[i].key);
         if (err) {
-            crtk__error_source(err, p->name);
+            /* Lines given with crtk_profile_set (--set) have no line in the file. */
+            crtk__error_source(err, p->e[i].line ? p->name : "--set");
             err->line = p->e[i].line;
             crtk__copy(err->item, sizeof err->item, p->e[i].key);
         }
@@ -746,7 +746,6 @@ static int parse_text(crtk_profile *p, const char *text, size_t len, crtk_error 
             return crtk__fail(err, rc, "out of memory");
         keep_last(p, p->e[p->n - 1].key);
     }
-    p->next_line = line + 1;
     return CRTK_OK;
 }
 
@@ -897,7 +896,7 @@ int crtk_profile_set(crtk_profile *p, const char *key, const char *value, crtk_e
         crtk__error_source(err, "--set");
         return crtk__fail(err, CRTK_EPARSE, "unknown profile key \"%s\" (see docs/export.md)", key);
     }
-    if (add_entry(p, key, strlen(key), value, strlen(value), p->next_line++) < 0)
+    if (add_entry(p, key, strlen(key), value, strlen(value), 0) < 0)
         return crtk__fail(err, CRTK_ENOMEM, "out of memory");
     keep_last(p, key);
     rc = crtk__profile_config(p, &cfg, err);

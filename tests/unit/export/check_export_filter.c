@@ -62,7 +62,7 @@ static int run(const char *profile, const char *where, const char **rule)
     ck_assert_msg(crtk_profile_parse(&p, "t", profile, strlen(profile), &err) == CRTK_OK, "%s",
                   err.message);
     ck_assert_int_eq(crtk__profile_config(p, &cfg, &err), CRTK_OK);
-    ck_assert_int_eq(crtk__filter_new(&f, &cfg, where, 2026, &err), CRTK_OK);
+    ck_assert_int_eq(crtk__filter_new(&f, &cfg, where, 2026, NULL, &err), CRTK_OK);
     ck_assert_msg(crtk__filter_tumor(f, rec, 0, &which, rule, &err) == CRTK_OK, "%s", err.message);
     crtk__filter_free(f);
     crtk_profile_free(p);
@@ -157,10 +157,17 @@ START_TEST(test_where_expression)
     /* A malformed expression is a compile error at the first tumor, naming --where. */
     ck_assert_int_eq(crtk_profile_parse(&p, "t", "", 0, &err), CRTK_OK);
     ck_assert_int_eq(crtk__profile_config(p, &cfg, &err), CRTK_OK);
-    ck_assert_int_eq(crtk__filter_new(&f, &cfg, "#S\"No Such Field\" == 1", 2026, &err), CRTK_OK);
+    ck_assert_int_eq(crtk__filter_new(&f, &cfg, "#S\"No Such Field\" == 1", 2026, NULL, &err),
+                     CRTK_OK);
     ck_assert_int_lt(crtk__filter_tumor(f, rec, 0, &which, NULL, &err), 0);
     ck_assert_str_eq(err.source, "--where");
     crtk__filter_free(f);
+    /* With a layout to check against, the mistake is found when the filter is made. */
+    f = NULL;
+    ck_assert_int_lt(crtk__filter_new(&f, &cfg, "#S\"No Such Field\" == 1", 2026, l25, &err), 0);
+    ck_assert_ptr_null(f);
+    ck_assert_int_lt(crtk__filter_new(&f, &cfg, "1 +", 2026, l25, &err), 0);
+    ck_assert_str_eq(err.source, "--where");
     crtk_profile_free(p);
 }
 END_TEST

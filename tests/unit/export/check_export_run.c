@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "crtk/generate.h"
@@ -296,7 +298,7 @@ START_TEST(test_since_last_three_runs_and_remake)
     ck_assert(!memcmp(a, b, la));
     free(a);
     free(b);
-    ck_assert_int_eq(crtk_export_remake(hist, 9, again, 0, &rm, &err), CRTK_EINVALID);
+    ck_assert_int_eq(crtk_export_remake(hist, 9, again, 0, &rm, &err), CRTK_EARG);
     crtk_profile_free(p);
 }
 END_TEST
@@ -492,6 +494,32 @@ START_TEST(test_user_dictionary_items_follow_their_record_types)
 }
 END_TEST
 
+/* A full disk (here: a file size limit) while writing: an error, nothing left behind. */
+START_TEST(test_disk_full_leaves_nothing)
+{
+    crtk_profile *p = profile("record_type = A\nfile_name = out.xml\nhistory = h.db\n");
+    crtk_export_opts o = CRTK_EXPORT_OPTS_INIT;
+    crtk_export_result res;
+    crtk_error err = CRTK_ERROR_INIT;
+    struct rlimit old, lim;
+    char out[300];
+    int rc;
+
+    snprintf(out, sizeof out, "%s/full", dir);
+    ck_assert_int_eq(getrlimit(RLIMIT_FSIZE, &old), 0);
+    lim = old;
+    lim.rlim_cur = 64 * 1024; /* the output of 400 tumors is far larger */
+    signal(SIGXFSZ, SIG_IGN);
+    ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &lim), 0);
+    rc = run(p, out, &o, &res, &err);
+    ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &old), 0);
+    signal(SIGXFSZ, SIG_DFL);
+    ck_assert_int_eq(rc, CRTK_EIO);
+    ck_assert_int_eq(count_entries(out), 0);
+    crtk_profile_free(p);
+}
+END_TEST
+
 static Suite *run_suite(void)
 {
     Suite *s = suite_create("export_run");
@@ -502,6 +530,7 @@ static Suite *run_suite(void)
     tcase_add_test(tc, test_gate_block_and_warn);
     tcase_add_test(tc, test_since_last_three_runs_and_remake);
     tcase_add_test(tc, test_all_or_nothing);
+    tcase_add_test(tc, test_disk_full_leaves_nothing);
     tcase_add_test(tc, test_deidentified_leaves_no_identifier);
     tcase_add_test(tc, test_user_dictionary_items_follow_their_record_types);
     suite_add_tcase(s, tc);
