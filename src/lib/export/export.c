@@ -547,12 +547,14 @@ static int do_patient(xctx *x, const crtk_record *rec, const crtk_file_info *inf
         failctx fc;
         if ((rc = checker_for(x, crtk_record_layout(rec), &c, err)) < 0)
             return rc;
-        if ((rc = crtk__record_subset(rec, sel, k, x->sub)) < 0)
+        /* Edits see the selected tumors only (inter-record edits pair them among
+         * themselves); most patients have every tumor selected and need no copy. */
+        if (k < nt && (rc = crtk__record_subset(rec, sel, k, x->sub)) < 0)
             return crtk__fail(err, rc, "out of memory");
         fc.x = x;
         fc.k = c;
         fc.sel = sel;
-        if ((rc = crtk_check_record(c->st, x->sub, on_failure, &fc, NULL)) < 0)
+        if ((rc = crtk_check_record(c->st, k < nt ? x->sub : rec, on_failure, &fc, NULL)) < 0)
             return crtk__fail(err, rc, "edit check failed");
     }
     for (t = 0; t < k; t++) {

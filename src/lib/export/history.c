@@ -223,7 +223,7 @@ int crtk__history_add_file(
         }
         if (got == 0 && seq > 0)
             break;
-        if (compress2(z, &zlen, raw, got, 6) != Z_OK) {
+        if (compress2(z, &zlen, raw, got, Z_BEST_SPEED) != Z_OK) {
             rc = crtk__fail(err, CRTK_ENOMEM, "cannot compress");
             goto out;
         }

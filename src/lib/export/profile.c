@@ -889,18 +889,31 @@ int crtk_profile_builtin(crtk_profile **out, const char *name, crtk_error *err)
 
 int crtk_profile_set(crtk_profile *p, const char *key, const char *value, crtk_error *err)
 {
-    crtk__xcfg cfg;
+    const keydef *d = find_key(key);
+    crtk__xcfg *cfg;
     int rc;
 
-    if (!find_key(key)) {
-        crtk__error_source(err, "--set");
+    crtk__error_source(err, "--set");
+    if (!d)
         return crtk__fail(err, CRTK_EPARSE, "unknown profile key \"%s\" (see docs/export.md)", key);
-    }
+    /* The value alone is checked here; how keys fit together is checked when the profile
+     * is used, so several --set may change them one at a time. */
+    cfg = malloc(sizeof *cfg);
+    if (!cfg)
+        return crtk__fail(err, CRTK_ENOMEM, "out of memory");
+    defaults(cfg);
+    if (err)
+        crtk__copy(err->item, sizeof err->item, key);
+    rc = d->parse(cfg, value, err);
+    free(cfg);
+    if (rc < 0)
+        return rc;
+    if (err)
+        err->item[0] = '\0';
     if (add_entry(p, key, strlen(key), value, strlen(value), 0) < 0)
         return crtk__fail(err, CRTK_ENOMEM, "out of memory");
     keep_last(p, key);
-    rc = crtk__profile_config(p, &cfg, err);
-    return rc;
+    return CRTK_OK;
 }
 
 const char *crtk_profile_name(const crtk_profile *p)
