@@ -452,7 +452,7 @@ write_part(xctx *x, const crtk_record *rec, const int *tumors, int n, bool rejec
 
     if (!n)
         return CRTK_OK;
-    if ((rc = crtk__xform_apply(x->xform, rec, tumors, n, x->outrec, err)) < 0)
+    if ((rc = crtk__xform_apply(x->xform, rec, tumors, n, !rejects, x->outrec, err)) < 0)
         return rc;
     if (crtk__xform_unmappable(x->xform) && !x->cfg.drop_unmappable && !x->o->drop_unmappable) {
         int i, ni = crtk__xform_item_count(x->xform);

@@ -166,11 +166,13 @@ int crtk__xform_new(crtk__xform **out,
                     crtk_error *err);
 void crtk__xform_free(crtk__xform *x);
 /* Copy tumors `tumors[0..n-1]` of rec into *out (target layout), stripping, de-identifying
- * and stamping. Values without a target item are counted (the caller decides). */
+ * and (when `stamp`: not for rejects, which are not sent) stamping. Values without a target
+ * item are counted (the caller decides). */
 int crtk__xform_apply(crtk__xform *x,
                       const crtk_record *rec,
                       const int *tumors,
                       int n,
+                      bool stamp,
                       crtk_record *out,
                       crtk_error *err);
 /* Per-source-item counts of the source layouts seen (borrowed). */

@@ -252,6 +252,7 @@ int crtk__xform_apply(crtk__xform *x,
                       const crtk_record *rec,
                       const int *tumors,
                       int n,
+                      bool stamp,
                       crtk_record *out,
                       crtk_error *err)
 {
@@ -306,7 +307,7 @@ int crtk__xform_apply(crtk__xform *x,
     rc = rc ? rc : set_str(out, x->root_regtype, 0, x->cfg->registry_type);
     rc = rc ? rc : set_str(out, x->root_regid, 0, x->cfg->registry_id);
     rc = rc ? rc : set_str(out, x->root_npi, 0, x->cfg->npi_registry_id);
-    for (i = 0; !rc && i < x->nstamps; i++) {
+    for (i = 0; !rc && stamp && i < x->nstamps; i++) {
         const crtk_item *it = x->stamps[i];
         if (it->level == CRTK_LEVEL_TUMOR)
             for (k = 0; !rc && k < n; k++)
