@@ -31,8 +31,8 @@ static void usage_main(FILE *f)
     const cli_cmd *c;
 
     fprintf(f, "usage: crtk COMMAND [OPTIONS] [ARGS]\n\n"
-               "crtk, the cancer registry toolkit: read, validate, convert and edit-check\n"
-               "NAACCR files (XML, fixed-width, CSV).\n\ncommands:\n");
+               "crtk, the cancer registry toolkit: read, validate, convert, edit-check and\n"
+               "export NAACCR files (XML, fixed-width, CSV).\n\ncommands:\n");
     for (c = commands; c->name; c++)
         fprintf(f, "  %-10s %s\n", c->name, c->summary);
     fprintf(f, "\n'crtk help COMMAND' or 'crtk COMMAND --help' shows a command's options.\n");

@@ -1,6 +1,7 @@
 /* Unit tests of the selection filters: each filter alone on tumors built in memory, the
  * order in which they are counted, and `where` expressions. */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "export/export_internal.h"
@@ -64,6 +65,11 @@ static int run(const char *profile, const char *where, const char **rule)
     ck_assert_int_eq(crtk__profile_config(p, &cfg, &err), CRTK_OK);
     ck_assert_int_eq(crtk__filter_new(&f, &cfg, where, 2026, NULL, &err), CRTK_OK);
     ck_assert_msg(crtk__filter_tumor(f, rec, 0, &which, rule, &err) == CRTK_OK, "%s", err.message);
+    if (rule && *rule) { /* the name lives in cfg: keep a copy */
+        static char name[64];
+        snprintf(name, sizeof name, "%s", *rule);
+        *rule = name;
+    }
     crtk__filter_free(f);
     crtk_profile_free(p);
     return which;
