@@ -871,6 +871,9 @@ static int setup(xctx *x, const char *const *inputs, int ninputs, crtk_error *er
     x->wopts.record_type = x->cfg.record_type;
     x->wopts.filter_record_type = true;
     x->wopts.mode = o->mode;
+    /* A file name ending in .gz is gzipped (NAACCR XML readers take gzip transparently). */
+    x->wopts.gzip = strlen(x->names[F_OUT]) > 3 &&
+                    !strcmp(x->names[F_OUT] + strlen(x->names[F_OUT]) - 3, ".gz");
     x->wopts.time_generated = x->cfg.format == CRTK_FORMAT_XML ? x->time_gen : NULL;
     x->wopts.user_uris = x->user_uris.len ? x->user_uris.s : NULL;
     x->wopts.spec_version = *crtk_layout_spec(x->base) ? crtk_layout_spec(x->base) : NULL;
