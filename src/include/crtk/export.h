@@ -38,6 +38,8 @@ CRTK_API const char *crtk_profile_builtin_text(const char *name, size_t *len_out
 /** Override one key (as `--set key=value` does); the profile is validated again. */
 CRTK_API CRTK_NODISCARD int
 crtk_profile_set(crtk_profile *p, const char *key, const char *value, crtk_error *err);
+/** The profile's name: a shipped profile's, or a file's name without folder and ".profile"
+ *  (borrowed). */
 CRTK_API const char *crtk_profile_name(const crtk_profile *p);
 /** Last value of @p key (borrowed), NULL when the profile does not set it. */
 CRTK_API const char *crtk_profile_get(const crtk_profile *p, const char *key);
@@ -45,6 +47,7 @@ CRTK_API const char *crtk_profile_get(const crtk_profile *p, const char *key);
 CRTK_API size_t crtk_profile_count(const crtk_profile *p);
 CRTK_API const char *crtk_profile_key_at(const crtk_profile *p, size_t i);
 CRTK_API const char *crtk_profile_value_at(const crtk_profile *p, size_t i);
+/** Free a profile. Accepts NULL. */
 CRTK_API void crtk_profile_free(crtk_profile *p);
 
 /* ---- exporting ---------------------------------------------------------------------- */

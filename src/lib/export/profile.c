@@ -842,19 +842,7 @@ size_t crtk_profile_builtin_count(void)
 
 const char *crtk_profile_builtin_name(size_t i)
 {
-    static char names[64][64];
-    const char *n;
-    size_t len;
-
-    if (i >= crtk_profile_builtin_count() || i >= 64)
-        return NULL;
-    n = crtk__builtin_profiles[i].name;
-    len = strlen(n);
-    if (len > 8 && !strcmp(n + len - 8, ".profile"))
-        len -= 8;
-    if (!names[i][0])
-        snprintf(names[i], sizeof names[i], "%.*s", (int)len, n);
-    return names[i];
+    return i < crtk_profile_builtin_count() ? crtk__builtin_profiles[i].name : NULL;
 }
 
 static const crtk__embedded *builtin(const char *name)
