@@ -40,7 +40,10 @@ static bool is_sep(char c)
     return c == ',' || c == ' ' || c == '\t';
 }
 
-/* Next word of a list (separated by commas or blanks) into buf; returns the rest or NULL. */
+/* Next word of a list (separated by commas or blanks) into buf; returns the rest, or NULL
+ * at the end. A word too long for buf comes back as "" followed by the rest of the word,
+ * which no parser accepts (TOO_LONG marks it for the messages). */
+#define TOO_LONG "\x01"
 static const char *word(const char *s, char *buf, size_t cap)
 {
     size_t n = 0;
@@ -50,9 +53,13 @@ static const char *word(const char *s, char *buf, size_t cap)
     if (!*s)
         return NULL;
     while (*s && !is_sep(*s)) {
-        if (n + 1 < cap)
-            buf[n++] = *s;
-        s++;
+        if (n + 1 >= cap) {
+            crtk__copy(buf, cap, TOO_LONG);
+            while (*s && !is_sep(*s))
+                s++;
+            return s;
+        }
+        buf[n++] = *s++;
     }
     buf[n] = '\0';
     return s;
@@ -67,6 +74,8 @@ static int parse_ranges(crtk__ranges *r, const char *v, crtk_error *err)
     while ((s = word(s, w, sizeof w))) {
         char *dash = strchr(w, '-');
         const char *lo = w, *hi = w;
+        if (!strcmp(w, TOO_LONG))
+            return bad(err, "a code or range too long", v);
         if (dash) {
             *dash = '\0';
             hi = dash + 1;

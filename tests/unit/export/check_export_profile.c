@@ -67,6 +67,10 @@ static const struct {
     {"tier = deidentified\nrecord_type = A\n", 0, "record_type I"},
     {"tier = incidence\nrecord_type = A\n", 0, "record_type I"},
     {"file_name = a/b.xml\n", 1, "without '/'"},
+    {"class_of_case = 0000000000000000000000000000000000000000000000000000000000000000000-1\n", 1,
+     "too long"},
+    {"stamp = aVeryLongItemIdThatGoesOnAndOnAndOnAndOnAndOnAndOnAndOnAndOnAndOnAndOnAndOn\n", 1,
+     "too long"},
 };
 
 START_TEST(test_profile_errors_name_line_and_value)
