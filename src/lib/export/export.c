@@ -444,15 +444,13 @@ static int count_written(xctx *x, const crtk_record *out)
     return rc;
 }
 
-static int
-write_part(xctx *x, const crtk_record *rec, const int *tumors, int n, bool rejects, crtk_error *err)
+/* The selected tumors as they will be sent, into x->outrec; a value the target cannot hold
+ * stops the export unless the user allowed dropping it. */
+static int transform(xctx *x, const crtk_record *rec, const int *tumors, int n, crtk_error *err)
 {
-    crtk_writer **w = rejects ? &x->w_rej : &x->w_out;
     int rc;
 
-    if (!n)
-        return CRTK_OK;
-    if ((rc = crtk__xform_apply(x->xform, rec, tumors, n, !rejects, x->outrec, err)) < 0)
+    if ((rc = crtk__xform_apply(x->xform, rec, tumors, n, x->outrec, err)) < 0)
         return rc;
     if (crtk__xform_unmappable(x->xform) && !x->cfg.drop_unmappable && !x->o->drop_unmappable) {
         int i, ni = crtk__xform_item_count(x->xform);
@@ -472,15 +470,27 @@ write_part(xctx *x, const crtk_record *rec, const int *tumors, int n, bool rejec
                           "(--drop-unmappable leaves such values out, counted in the report)",
                           crtk_record_ordinal(rec), id, crtk_layout_name(x->target));
     }
+    return CRTK_OK;
+}
+
+/* Write a transformed patient to the output (stamped) or to the rejects file (as it is:
+ * rejected tumors are not sent). */
+static int write_out(xctx *x, crtk_record *out, bool rejects, crtk_error *err)
+{
+    crtk_writer **w = rejects ? &x->w_rej : &x->w_out;
+    int rc;
+
+    if (!rejects && (rc = crtk__xform_stamp(x->xform, out, err)) < 0)
+        return rc;
     if (!*w && (rc = open_writer(x, rejects ? F_REJ : F_OUT, w, err)) < 0)
         return rc;
-    if (crtk_writer_write(*w, x->outrec) < 0)
+    if (crtk_writer_write(*w, out) < 0)
         return writer_err(*w, err);
     if (rejects)
         return CRTK_OK;
-    x->res->written += n;
+    x->res->written += crtk_record_tumor_count(out);
     x->res->patients_written++;
-    if (count_written(x, x->outrec) < 0)
+    if (count_written(x, out) < 0)
         return crtk__fail(err, CRTK_ENOMEM, "out of memory");
     return CRTK_OK;
 }
@@ -542,26 +552,27 @@ static int do_patient(xctx *x, const crtk_record *rec, const crtk_file_info *inf
         return CRTK_OK;
     x->res->selected += k;
     memset(x->fail, 0, (size_t)k);
+    /* The edits check the tumors as the receiver gets them: target version, record type,
+     * tier and root items (inter-record edits pair the selected tumors among themselves). */
+    if ((rc = transform(x, rec, sel, k, err)) < 0)
+        return rc;
     if (x->db) {
         chk *c = NULL;
         failctx fc;
-        if ((rc = checker_for(x, crtk_record_layout(rec), &c, err)) < 0)
+        if ((rc = checker_for(x, crtk_record_layout(x->outrec), &c, err)) < 0)
             return rc;
-        /* Edits see the selected tumors only (inter-record edits pair them among
-         * themselves); most patients have every tumor selected and need no copy. */
-        if (k < nt && (rc = crtk__record_subset(rec, sel, k, x->sub)) < 0)
-            return crtk__fail(err, rc, "out of memory");
         fc.x = x;
         fc.k = c;
         fc.sel = sel;
-        if ((rc = crtk_check_record(c->st, k < nt ? x->sub : rec, on_failure, &fc, NULL)) < 0)
+        if ((rc = crtk_check_record(c->st, x->outrec, on_failure, &fc, NULL)) < 0)
             return crtk__fail(err, rc, "edit check failed");
     }
+    /* pass/rej: indices into x->outrec; the source tumor of outrec tumor t is sel[t]. */
     for (t = 0; t < k; t++) {
         if (x->fail[t] && x->cfg.gate != GATE_WARN)
-            rej[nr++] = sel[t];
+            rej[nr++] = t;
         else
-            pass[np++] = sel[t];
+            pass[np++] = t;
     }
     x->res->rejected += nr;
     if (x->cfg.gate == GATE_BLOCK) {
@@ -570,14 +581,24 @@ static int do_patient(xctx *x, const crtk_record *rec, const crtk_file_info *inf
         if (x->res->blocked)
             return CRTK_OK; /* keep checking, to report every failure; write nothing */
     }
-    if ((rc = write_part(x, rec, pass, np, false, err)) < 0 ||
-        (rc = write_part(x, rec, rej, nr, true, err)) < 0)
+    if (!nr) {
+        rc = write_out(x, x->outrec, false, err);
+    } else {
+        rc = 0;
+        if (np && (rc = crtk__record_subset(x->outrec, pass, np, x->sub)) == 0)
+            rc = write_out(x, x->sub, false, err);
+        if (rc == 0 && (rc = crtk__record_subset(x->outrec, rej, nr, x->sub)) == 0)
+            rc = write_out(x, x->sub, true, err);
+        if (rc > 0 || rc == CRTK_ENOMEM)
+            rc = crtk__fail(err, CRTK_ENOMEM, "out of memory");
+    }
+    if (rc < 0)
         return rc;
     if (x->hist)
         for (t = 0; t < np; t++) {
-            if ((rc = crtk__tumor_key(rec, pass[t], &x->cfg, &x->keybuf)) < 0)
+            if ((rc = crtk__tumor_key(rec, sel[pass[t]], &x->cfg, &x->keybuf)) < 0)
                 return crtk__fail(err, rc, "out of memory");
-            crtk__tumor_hash(rec, pass[t], &x->cfg, hash);
+            crtk__tumor_hash(rec, sel[pass[t]], &x->cfg, hash);
             if ((rc = crtk__history_add_tumor(x->hist, x->batch, x->keybuf.s, hash, err)) < 0)
                 return rc;
         }

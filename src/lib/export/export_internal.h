@@ -165,16 +165,17 @@ int crtk__xform_new(crtk__xform **out,
                     const char *today,
                     crtk_error *err);
 void crtk__xform_free(crtk__xform *x);
-/* Copy tumors `tumors[0..n-1]` of rec into *out (target layout), stripping, de-identifying
- * and (when `stamp`: not for rejects, which are not sent) stamping. Values without a target
- * item are counted (the caller decides). */
+/* Copy tumors `tumors[0..n-1]` of rec into *out (target layout), stripping and
+ * de-identifying, and set the root items. Values without a target item are counted (the
+ * caller decides). */
 int crtk__xform_apply(crtk__xform *x,
                       const crtk_record *rec,
                       const int *tumors,
                       int n,
-                      bool stamp,
                       crtk_record *out,
                       crtk_error *err);
+/* Set the stamped items (the export date) on every tumor of out, a record about to be sent. */
+int crtk__xform_stamp(crtk__xform *x, crtk_record *out, crtk_error *err);
 /* Per-source-item counts of the source layouts seen (borrowed). */
 int crtk__xform_item_count(const crtk__xform *x);
 const crtk__xform_item *crtk__xform_item_at(const crtk__xform *x, int i);

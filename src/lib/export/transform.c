@@ -252,7 +252,6 @@ int crtk__xform_apply(crtk__xform *x,
                       const crtk_record *rec,
                       const int *tumors,
                       int n,
-                      bool stamp,
                       crtk_record *out,
                       crtk_error *err)
 {
@@ -298,7 +297,7 @@ int crtk__xform_apply(crtk__xform *x,
             }
         }
     }
-    /* Root items once per file (NAACCR XML 0.2: the same in every record), tumor stamps. */
+    /* Root items once per file (NAACCR XML 0.2: the same in every record). */
     buf[0] = x->cfg->record_type;
     buf[1] = '\0';
     rc = set_str(out, x->root_rt, 0, buf);
@@ -307,7 +306,16 @@ int crtk__xform_apply(crtk__xform *x,
     rc = rc ? rc : set_str(out, x->root_regtype, 0, x->cfg->registry_type);
     rc = rc ? rc : set_str(out, x->root_regid, 0, x->cfg->registry_id);
     rc = rc ? rc : set_str(out, x->root_npi, 0, x->cfg->npi_registry_id);
-    for (i = 0; !rc && stamp && i < x->nstamps; i++) {
+    if (rc < 0)
+        return crtk__fail(err, CRTK_ENOMEM, "out of memory");
+    return CRTK_OK;
+}
+
+int crtk__xform_stamp(crtk__xform *x, crtk_record *out, crtk_error *err)
+{
+    int i, k, rc = 0, n = crtk_record_tumor_count(out);
+
+    for (i = 0; !rc && i < x->nstamps; i++) {
         const crtk_item *it = x->stamps[i];
         if (it->level == CRTK_LEVEL_TUMOR)
             for (k = 0; !rc && k < n; k++)
@@ -315,9 +323,7 @@ int crtk__xform_apply(crtk__xform *x,
         else
             rc = set_str(out, it, 0, x->today);
     }
-    if (rc < 0)
-        return crtk__fail(err, CRTK_ENOMEM, "out of memory");
-    return CRTK_OK;
+    return rc < 0 ? crtk__fail(err, CRTK_ENOMEM, "out of memory") : CRTK_OK;
 }
 
 int crtk__xform_item_count(const crtk__xform *x)

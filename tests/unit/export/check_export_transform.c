@@ -84,7 +84,7 @@ START_TEST(test_record_type_stripping_item_by_item)
 
     fill_all(l25);
     x = xform(rts[_i].profile, &cfg, "k");
-    ck_assert_int_eq(crtk__xform_apply(x, rec, tumors, 2, true, out, &err), CRTK_OK);
+    ck_assert_int_eq(crtk__xform_apply(x, rec, tumors, 2, out, &err), CRTK_OK);
     for (i = 0; i < n; i++) {
         const crtk_item *it = crtk_layout_item(l25, i);
         const crtk__xform_item *c = crtk__xform_item_at(x, i);
@@ -121,15 +121,15 @@ START_TEST(test_only_chosen_tumors_and_stamps)
     ck_assert_int_eq(crtk_record_set(rec, crtk_layout_find(l25, "primarySite"), 1, "C349", 4),
                      CRTK_OK);
     x = xform("record_type = C\ntier = confidential\nregistry_type = 3\n", &cfg, "k");
-    ck_assert_int_eq(crtk__xform_apply(x, rec, one, 1, true, out, &err), CRTK_OK);
+    ck_assert_int_eq(crtk__xform_apply(x, rec, one, 1, out, &err), CRTK_OK);
+    /* Not stamped yet (the input's value stays) until the record is to be sent. */
+    ck_assert_str_eq(crtk_record_get(out, exp, 0, NULL), "20190417");
+    ck_assert_int_eq(crtk__xform_stamp(x, out, &err), CRTK_OK);
     ck_assert_int_eq(crtk_record_tumor_count(out), 1);
     ck_assert_str_eq(crtk_record_get(out, crtk_layout_find(l25, "primarySite"), 0, NULL), "C349");
     ck_assert_str_eq(crtk_record_get(out, exp, 0, NULL), "20261201");
     ck_assert_str_eq(crtk_record_get(out, rt, 0, NULL), "C");
     ck_assert_str_eq(crtk_record_get(out, regtype, 0, NULL), "3");
-    /* Rejects are not sent: not stamped (the input's value, if any, stays). */
-    ck_assert_int_eq(crtk__xform_apply(x, rec, one, 1, false, out, &err), CRTK_OK);
-    ck_assert_str_eq(crtk_record_get(out, exp, 0, NULL), "20190417");
     crtk__xform_free(x);
 }
 END_TEST
@@ -151,7 +151,7 @@ START_TEST(test_deidentified_tier)
         crtk_record_set(rec, crtk_layout_find(l25, "addrAtDxPostalCode"), 0, "778451234", 9),
         CRTK_OK);
     x = xform(deid, &cfg, "secret key");
-    ck_assert_int_eq(crtk__xform_apply(x, rec, tumors, 2, true, out, &err), CRTK_OK);
+    ck_assert_int_eq(crtk__xform_apply(x, rec, tumors, 2, out, &err), CRTK_OK);
     for (i = 0; i < n; i++) {
         const crtk_item *it = crtk_layout_item(l25, i);
         const char *v = crtk_record_get(out, it, 0, NULL);
@@ -169,10 +169,10 @@ START_TEST(test_deidentified_tier)
     ck_assert_int_eq(strlen(first), 8);
     ck_assert_int_eq(strspn(first, "0123456789"), 8);
     ck_assert_str_ne(first, "12345678");
-    ck_assert_int_eq(crtk__xform_apply(x, rec, tumors, 2, true, out, &err), CRTK_OK);
+    ck_assert_int_eq(crtk__xform_apply(x, rec, tumors, 2, out, &err), CRTK_OK);
     ck_assert_str_eq(crtk_record_get(out, pid, 0, NULL), first);
     y = xform(deid, &cfg, "another key");
-    ck_assert_int_eq(crtk__xform_apply(y, rec, tumors, 2, true, out, &err), CRTK_OK);
+    ck_assert_int_eq(crtk__xform_apply(y, rec, tumors, 2, out, &err), CRTK_OK);
     ck_assert_str_ne(crtk_record_get(out, pid, 0, NULL), first);
     crtk__xform_free(x);
     crtk__xform_free(y);
@@ -197,7 +197,7 @@ START_TEST(test_version_conversion_counts_unmappable)
     ck_assert_int_eq(crtk_record_set(rec, crtk_layout_find(l18, "primarySite"), 0, "C509", 4),
                      CRTK_OK);
     x = xform("record_type = A\n", &cfg, "k");
-    ck_assert_int_eq(crtk__xform_apply(x, rec, tumors, 1, true, out, &err), CRTK_OK);
+    ck_assert_int_eq(crtk__xform_apply(x, rec, tumors, 1, out, &err), CRTK_OK);
     ck_assert_int_eq(crtk__xform_unmappable(x), 1);
     n = crtk__xform_item_count(x);
     for (i = 0; i < n; i++)
