@@ -532,7 +532,8 @@ static int do_patient(xctx *x, const crtk_record *rec, const crtk_file_info *inf
         if (which < 0 && x->o->since_last) {
             if ((rc = crtk__tumor_key(rec, t, &x->cfg, &x->keybuf)) < 0)
                 return crtk__fail(err, rc, "out of memory");
-            crtk__tumor_hash(rec, t, &x->cfg, hash);
+            if (crtk__xform_hash(x->xform, rec, t, hash) < 0)
+                return crtk__fail(err, CRTK_ENOMEM, "out of memory");
             rc = crtk__history_unchanged(x->hist, crtk_profile_name(x->p), x->keybuf.s, hash, err);
             if (rc < 0)
                 return rc;
@@ -598,7 +599,8 @@ static int do_patient(xctx *x, const crtk_record *rec, const crtk_file_info *inf
         for (t = 0; t < np; t++) {
             if ((rc = crtk__tumor_key(rec, sel[pass[t]], &x->cfg, &x->keybuf)) < 0)
                 return crtk__fail(err, rc, "out of memory");
-            crtk__tumor_hash(rec, sel[pass[t]], &x->cfg, hash);
+            if (crtk__xform_hash(x->xform, rec, sel[pass[t]], hash) < 0)
+                return crtk__fail(err, CRTK_ENOMEM, "out of memory");
             if ((rc = crtk__history_add_tumor(x->hist, x->batch, x->keybuf.s, hash, err)) < 0)
                 return rc;
         }

@@ -183,7 +183,7 @@ long crtk__xform_unmappable(const crtk__xform *x);
 /* Copy tumors of rec into out in rec's own layout (no transform). */
 int crtk__record_subset(const crtk_record *rec, const int *tumors, int n, crtk_record *out);
 /* Content hash (hex) of a tumor: its patient and tumor values, stamped items left out. */
-void crtk__tumor_hash(const crtk_record *rec, int tumor, const crtk__xcfg *cfg, char hex[65]);
+int crtk__xform_hash(crtk__xform *x, const crtk_record *rec, int tumor, char hex[65]);
 /* Tumor key: the profile's key items joined by '|'. */
 int crtk__tumor_key(const crtk_record *rec, int tumor, const crtk__xcfg *cfg, strbuf *out);
 

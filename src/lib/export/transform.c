@@ -26,6 +26,7 @@ typedef struct xmap {
     const crtk_layout *src;
     const crtk_item **target; /* per source item */
     unsigned char *act;
+    unsigned char *nohash;    /* per source item: root or stamped, not part of the hash */
     crtk__xform_item *counts; /* per source item */
     int n;
 } xmap;
@@ -93,6 +94,7 @@ void crtk__xform_free(crtk__xform *x)
     for (i = 0; i < x->nmaps; i++) {
         free(x->maps[i].target);
         free(x->maps[i].act);
+        free(x->maps[i].nohash);
         free(x->maps[i].counts);
     }
     free(x->maps);
@@ -142,10 +144,12 @@ static int map_for(crtk__xform *x, const crtk_layout *src, xmap **out)
     m->n = n;
     m->target = calloc((size_t)(n ? n : 1), sizeof *m->target);
     m->act = calloc((size_t)(n ? n : 1), 1);
+    m->nohash = calloc((size_t)(n ? n : 1), 1);
     m->counts = calloc((size_t)(n ? n : 1), sizeof *m->counts);
-    if (!m->target || !m->act || !m->counts) {
+    if (!m->target || !m->act || !m->nohash || !m->counts) {
         free(m->target);
         free(m->act);
+        free(m->nohash);
         free(m->counts);
         return CRTK_ENOMEM;
     }
@@ -159,6 +163,7 @@ static int map_for(crtk__xform *x, const crtk_layout *src, xmap **out)
             t = NULL;
         m->target[i] = t;
         m->act[i] = (unsigned char)decide(x, t);
+        m->nohash[i] = s->level == CRTK_LEVEL_ROOT || crtk__items_match(&x->cfg->stamp, s->id);
         m->counts[i].id = s->id;
         m->counts[i].num = s->num;
     }
@@ -378,30 +383,39 @@ int crtk__record_subset(const crtk_record *rec, const int *tumors, int n, crtk_r
     return CRTK_OK;
 }
 
-void crtk__tumor_hash(const crtk_record *rec, int tumor, const crtk__xcfg *cfg, char hex[65])
+int crtk__xform_hash(crtk__xform *x, const crtk_record *rec, int tumor, char hex[65])
 {
     const crtk_layout *l = crtk_record_layout(rec);
-    int i, n = crtk_layout_count(l);
-    unsigned char d[32];
+    unsigned char d[32], head[6];
     crtk__sha256 c;
+    xmap *m;
+    int i;
 
+    if (map_for(x, l, &m) < 0)
+        return CRTK_ENOMEM;
     crtk__sha256_init(&c);
-    for (i = 0; i < n; i++) {
+    /* Item number and length before each value: unambiguous, and cheaper than ids. */
+    for (i = 0; i < m->n; i++) {
         const crtk_item *it = crtk_layout_item(l, i);
         size_t len;
         const char *v;
-        if (it->level == CRTK_LEVEL_ROOT || crtk__items_match(&cfg->stamp, it->id))
+        if (m->nohash[i])
             continue;
         v = crtk_record_get(rec, it, it->level == CRTK_LEVEL_TUMOR ? tumor : 0, &len);
         if (!v || !len)
             continue;
-        crtk__sha256_update(&c, it->id, strlen(it->id));
-        crtk__sha256_update(&c, "=", 1);
+        head[0] = (unsigned char)(it->num >> 8);
+        head[1] = (unsigned char)it->num;
+        head[2] = (unsigned char)(len >> 24);
+        head[3] = (unsigned char)(len >> 16);
+        head[4] = (unsigned char)(len >> 8);
+        head[5] = (unsigned char)len;
+        crtk__sha256_update(&c, head, sizeof head);
         crtk__sha256_update(&c, v, len);
-        crtk__sha256_update(&c, "\n", 1);
     }
     crtk__sha256_final(&c, d);
     crtk__hex(hex, d, 32);
+    return CRTK_OK;
 }
 
 int crtk__tumor_key(const crtk_record *rec, int tumor, const crtk__xcfg *cfg, strbuf *out)
