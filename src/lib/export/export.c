@@ -804,7 +804,7 @@ static int finish(xctx *x, crtk_error *err)
     if (x->hist && !res->blocked) {
         rc = crtk__history_add_batch(x->hist, x->batch, x->time_gen, crtk_profile_name(x->p),
                                      x->names[F_OUT], res->sha256, res->written, err);
-        for (f = 0; rc == CRTK_OK && f < MAX_STAGED; f++) {
+        for (f = 0; rc == CRTK_OK && x->cfg.history_files && f < MAX_STAGED; f++) {
             if (!x->staged[f])
                 continue;
             stage_path(x, f, path, sizeof path);

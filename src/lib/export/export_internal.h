@@ -103,6 +103,7 @@ typedef struct crtk__xcfg {
     /* files */
     const char *file_name;
     const char *history;
+    bool history_files; /* keep the batch's files in the history (for --remake) */
     crtk__items tumor_key;
     bool drop_unmappable;
 } crtk__xcfg;

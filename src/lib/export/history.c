@@ -415,6 +415,12 @@ int crtk_export_remake(const char *path,
                 crtk__copy(res->output, sizeof res->output, dest);
         }
     }
+    if (rc == CRTK_OK && !ndone) {
+        crtk__error_source(err, path);
+        rc = crtk__fail(err, CRTK_EARG,
+                        "batch %ld was exported without keeping its files (history_files = no)",
+                        batch);
+    }
     if (rc < 0)
         for (i = 0; i < ndone; i++)
             unlink(done[i]);

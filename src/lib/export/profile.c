@@ -508,6 +508,11 @@ static int p_history(crtk__xcfg *c, const char *v, crtk_error *err)
     return CRTK_OK;
 }
 
+static int p_history_files(crtk__xcfg *c, const char *v, crtk_error *err)
+{
+    return p_bool(&c->history_files, v, err);
+}
+
 static int p_tumor_key(crtk__xcfg *c, const char *v, crtk_error *err)
 {
     int rc = p_items(&c->tumor_key, v, err);
@@ -574,6 +579,7 @@ static const keydef keys[] = {
     {"deid_pseudonym", p_pseudonym, false},
     {"file_name", p_file_name, false},
     {"history", p_history, false},
+    {"history_files", p_history_files, false},
     {"tumor_key", p_tumor_key, false},
     {"drop_unmappable", p_drop, false},
     {NULL, NULL, false},
@@ -600,6 +606,7 @@ static void defaults(crtk__xcfg *c)
     (void)parse_ranges(&c->cns_sites, "C700-C729,C751-C753", NULL);
     c->cns_from = 2004;
     c->gate = GATE_BLOCK;
+    c->history_files = true;
     (void)p_items(&c->stamp, "dateCaseReportExported", NULL);
     (void)p_items(&c->zip_items, "addrAtDxPostalCode addrCurrentPostalCode", NULL);
     (void)p_items(&c->pseudonym, "patientIdNumber", NULL);

@@ -299,6 +299,12 @@ START_TEST(test_since_last_three_runs_and_remake)
     free(a);
     free(b);
     ck_assert_int_eq(crtk_export_remake(hist, 9, again, 0, &rm, &err), CRTK_EARG);
+    /* Without the files kept, a batch has its rows but cannot be remade. */
+    ck_assert_int_eq(crtk_profile_set(p, "history_files", "no", &err), CRTK_OK);
+    ck_assert_int_eq(run(p, out, &o, &r3, &err), CRTK_OK);
+    ck_assert_int_eq(r3.batch, 4);
+    ck_assert_int_eq(crtk_export_remake(hist, 4, again, 0, &rm, &err), CRTK_EARG);
+    ck_assert_ptr_nonnull(strstr(err.message, "history_files"));
     crtk_profile_free(p);
 }
 END_TEST
