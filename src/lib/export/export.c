@@ -735,6 +735,7 @@ static int finish(xctx *x, crtk_error *err)
     strbuf b = STRBUF_INIT;
     char path[1400];
     int rc = CRTK_OK, i, f;
+    bool keep;
 
     if (x->w_out && !res->blocked && crtk_writer_close(x->w_out) < 0)
         return writer_err(x->w_out, err);
@@ -758,7 +759,17 @@ static int finish(xctx *x, crtk_error *err)
         if (crtk_writer_close(x->w_out) < 0)
             return writer_err(x->w_out, err);
     }
-    if (!res->blocked) {
+    /* The output's SHA-256: while it is stored in the history (one pass), or on its own. */
+    keep = x->hist && !res->blocked && x->cfg.history_files;
+    for (f = F_OUT; keep && f <= F_REJ; f++) {
+        if (!x->staged[f])
+            continue;
+        stage_path(x, f, path, sizeof path);
+        if ((rc = crtk__history_add_file(x->hist, x->batch, x->names[f], path,
+                                         f == F_OUT ? res->sha256 : NULL, err)) < 0)
+            return rc;
+    }
+    if (!res->blocked && !keep) {
         stage_path(x, F_OUT, path, sizeof path);
         if ((rc = file_sha(path, res->sha256, err)) < 0)
             return rc;
@@ -804,11 +815,9 @@ static int finish(xctx *x, crtk_error *err)
     if (x->hist && !res->blocked) {
         rc = crtk__history_add_batch(x->hist, x->batch, x->time_gen, crtk_profile_name(x->p),
                                      x->names[F_OUT], res->sha256, res->written, err);
-        for (f = 0; rc == CRTK_OK && x->cfg.history_files && f < MAX_STAGED; f++) {
-            if (!x->staged[f])
-                continue;
+        for (f = F_TXT; rc == CRTK_OK && keep && f <= F_HTML; f++) {
             stage_path(x, f, path, sizeof path);
-            rc = crtk__history_add_file(x->hist, x->batch, x->names[f], path, err);
+            rc = crtk__history_add_file(x->hist, x->batch, x->names[f], path, NULL, err);
         }
         if (rc < 0)
             return rc;

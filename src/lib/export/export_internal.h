@@ -209,8 +209,9 @@ int crtk__history_add_batch(crtk__history *h,
                             const char *sha256,
                             long tumors,
                             crtk_error *err);
+/* Store a file of the batch; *sha (65 bytes, may be NULL) receives its SHA-256 in hex. */
 int crtk__history_add_file(
-    crtk__history *h, long batch, const char *name, const char *path, crtk_error *err);
+    crtk__history *h, long batch, const char *name, const char *path, char *sha, crtk_error *err);
 int crtk__history_commit(crtk__history *h, crtk_error *err);
 void crtk__history_rollback(crtk__history *h);
 

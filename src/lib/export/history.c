@@ -178,14 +178,16 @@ int crtk__history_add_batch(crtk__history *h,
 }
 
 int crtk__history_add_file(
-    crtk__history *h, long batch, const char *name, const char *path, crtk_error *err)
+    crtk__history *h, long batch, const char *name, const char *path, char *sha, crtk_error *err)
 {
     sqlite3_stmt *st = NULL;
-    unsigned char *raw = NULL, *z = NULL;
+    crtk__sha256 c;
+    unsigned char *raw = NULL, *z = NULL, d[32];
     uLongf zcap = compressBound(CHUNK);
     int fd = -1, rc = CRTK_OK;
     long seq = 0;
 
+    crtk__sha256_init(&c);
     raw = malloc(CHUNK);
     z = malloc(zcap);
     if (!raw || !z) {
@@ -223,6 +225,7 @@ int crtk__history_add_file(
         }
         if (got == 0 && seq > 0)
             break;
+        crtk__sha256_update(&c, raw, got);
         if (compress2(z, &zlen, raw, got, Z_BEST_SPEED) != Z_OK) {
             rc = crtk__fail(err, CRTK_ENOMEM, "cannot compress");
             goto out;
@@ -240,6 +243,9 @@ int crtk__history_add_file(
         if (got < CHUNK)
             break;
     }
+    crtk__sha256_final(&c, d);
+    if (sha)
+        crtk__hex(sha, d, 32);
 out:
     sqlite3_finalize(st);
     if (fd >= 0)
