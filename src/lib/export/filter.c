@@ -163,8 +163,10 @@ static int bind_layout(crtk__filter *f, const crtk_layout *l, crtk_error *err)
         /* Columns as the user wrote the expression, without "return (". */
         if (rc < 0 && err && err->line == 1 && err->column > 8)
             err->column -= 8;
-        if (rc < 0)
+        if (rc < 0) {
+            f->layout = NULL; /* never run without the expression */
             return rc;
+        }
     }
     return CRTK_OK;
 }

@@ -125,7 +125,8 @@ static void counts(emitter *e, const char *title, const crtk__counts *c)
     section(e, title);
     if (!c->n)
         row(e, "(none)", "");
-    qsort(c->v, (size_t)c->n, sizeof c->v[0], cmp_count);
+    else
+        qsort(c->v, (size_t)c->n, sizeof c->v[0], cmp_count);
     for (i = 0; i < c->n; i++)
         rowl(e, c->v[i].key[0] ? c->v[i].key : "(blank)", c->v[i].n);
 }

@@ -221,7 +221,8 @@ put(crtk__xform *x, xmap *m, int i, const crtk_record *rec, int st, crtk_record 
         m->counts[i].removed_tier++;
         return CRTK_OK;
     case ACT_DATE: {
-        size_t keep = x->cfg->deid_dates == DATES_YEAR ? 4 : 6;
+        /* date: YYYYMMDD; dateTime: YYYY-MM-DDThh:mm:ss (ISO 8601) */
+        size_t keep = x->cfg->deid_dates == DATES_YEAR ? 4 : t->type == CRTK_TYPE_DATETIME ? 7 : 6;
         if (len > keep) {
             len = keep;
             m->counts[i].removed_tier++;
