@@ -82,6 +82,8 @@ int crtk__history_open(crtk__history **out, const char *path, bool create, crtk_
     crtk__copy(h->path, sizeof h->path, path);
     if (sqlite3_open_v2(path, &h->db, create ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY,
                         NULL) != SQLITE_OK ||
+        /* another export of the same history waits for this one, up to a minute */
+        sqlite3_busy_timeout(h->db, 60000) != SQLITE_OK ||
         (create && sqlite3_exec(h->db, schema, NULL, NULL, NULL) != SQLITE_OK) ||
         sqlite3_prepare_v2(h->db,
                            "SELECT t.hash FROM tumors t JOIN batches b ON b.id = t.batch"
