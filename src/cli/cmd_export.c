@@ -21,34 +21,36 @@
 
 void usage_export(FILE *f)
 {
-    fprintf(f, "usage: crtk export --profile NAME|FILE [OPTIONS] IN...\n"
-               "       crtk export --list-profiles | --show-profile NAME\n"
-               "       crtk export --history FILE --list | --remake BATCH [-o DIR]\n\n"
-               "Make a submission: select the tumors the profile asks for, run its edit set and\n"
-               "gate them, remove what the record type and privacy tier exclude, stamp, and\n"
-               "write the output, a rejects file, a text and an HTML report (and an entry in\n"
-               "the export history) into DIR, all or nothing. See docs/export.md.\n\n"
-               "options:\n"
-               "  -p, --profile NAME|FILE  shipped profile, or a profile file of your own\n"
-               "  -o, --output DIR         output folder (default: the current folder)\n"
-               "  -s, --set KEY=VALUE      override a profile key (repeatable)\n"
-               "  -w, --where EXPR         EDITS expression every exported tumor must satisfy\n"
-               "      --since-last         only tumors new or changed since the last batch\n"
-               "      --history FILE       export history (default: the profile's, in DIR)\n"
-               "      --list               list the batches of the history\n"
-               "      --remake BATCH       write a past batch again, byte for byte\n"
-               "      --key KEY            pseudonym key (de-identified tier)\n"
-               "      --key-file FILE      pseudonym key file (created 0600 when absent)\n"
-               "      --drop-unmappable    leave out values the target version has no item for\n"
-               "      --edits DIR          the shipped edits folder (default: installed)\n"
-               "      --mode MODE          mode of the files written (octal, default 600)\n"
-               "      --today YYYYMMDD     export date (reproducible output)\n"
-               "      --list-profiles      list the shipped profiles\n"
-               "      --show-profile NAME  print a shipped profile (a start for your own)\n"
-               "  -q, --quiet              no summary on stdout\n"
-               "  -h, --help               show this help\n\n"
-               "exit status: 0 exported, 1 invalid input or the edit gate blocked the export,\n"
-               "2 trouble (usage, I/O).\n");
+    fprintf(f,
+            "usage: crtk export --profile NAME|FILE [OPTIONS] IN...\n"
+            "       crtk export --list-profiles | --show-profile NAME\n"
+            "       crtk export --history FILE --list | --remake BATCH [-o DIR]\n\n"
+            "Make a submission: select the tumors the profile asks for, run its edit set and\n"
+            "gate them, remove what the record type and privacy tier exclude, stamp, and\n"
+            "write the output, a rejects file, a text and an HTML report (and an entry in\n"
+            "the export history) into DIR, all or nothing. See docs/export.md.\n\n"
+            "options:\n"
+            "  -p, --profile NAME|FILE  shipped profile, or a profile file of your own\n"
+            "  -o, --output DIR         output folder (default: the current folder)\n"
+            "  -s, --set KEY=VALUE      override a profile key (repeatable)\n"
+            "  -w, --where EXPR         EDITS expression every exported tumor must satisfy\n"
+            "      --since-last         only tumors new or changed since the last batch\n"
+            "      --history FILE       export history (default: the profile's, in DIR)\n"
+            "      --list               list the batches of the history\n"
+            "      --remake BATCH       write a past batch again, byte for byte\n"
+            "      --key KEY            pseudonym key (de-identified tier)\n"
+            "      --key-file FILE      pseudonym key file (created 0600 when absent)\n"
+            "      --drop-unmappable    leave out values the target version has no item for\n"
+            "      --edits DIR          the shipped edits folder (default: installed)\n"
+            "      --mode MODE          mode of the files written (octal, default 600)\n"
+            "      --today YYYYMMDD     export date (reproducible output)\n"
+            "      --list-profiles      list the shipped profiles\n"
+            "      --show-profile NAME  print a shipped profile (a start for your own), or check\n"
+            "                           a profile FILE and print it as crtk reads it\n"
+            "  -q, --quiet              no summary on stdout\n"
+            "  -h, --help               show this help\n\n"
+            "exit status: 0 exported, 1 invalid input or the edit gate blocked the export,\n"
+            "2 trouble (usage, I/O).\n");
 }
 
 static int list_profiles(void)
@@ -68,11 +70,26 @@ static int list_profiles(void)
     return fflush(stdout) == 0 ? EXIT_OK : EXIT_TROUBLE;
 }
 
+static bool is_file_profile(const char *s);
+
 static int show_profile(const char *name)
 {
-    size_t len;
+    size_t len, i;
     const char *t = crtk_profile_builtin_text(name, &len);
 
+    /* A profile file of the user's: checked, then shown as crtk reads it. */
+    if (!t && is_file_profile(name)) {
+        crtk_profile *p = NULL;
+        crtk_error err = CRTK_ERROR_INIT;
+        if (crtk_profile_load(&p, name, &err) < 0) {
+            cli_print_error(&err);
+            return EXIT_TROUBLE;
+        }
+        for (i = 0; i < crtk_profile_count(p); i++)
+            printf("%s = %s\n", crtk_profile_key_at(p, i), crtk_profile_value_at(p, i));
+        crtk_profile_free(p);
+        return fflush(stdout) == 0 ? EXIT_OK : EXIT_TROUBLE;
+    }
     if (!t) {
         cli_error("no shipped profile '%s' (crtk export --list-profiles)", name);
         return EXIT_TROUBLE;
