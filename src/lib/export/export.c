@@ -104,6 +104,27 @@ static int clock_dates(xctx *x, crtk_error *err)
     return CRTK_OK;
 }
 
+/* A user dictionary of the profile; the caller's registry may hold it already (it read
+ * files declaring it), and then that one is used. */
+static int user_dictionary(xctx *x, const char *path, const crtk_layout **out, crtk_error *err)
+{
+    crtk_layouts *tmp = NULL;
+    const crtk_layout *probe = NULL;
+    int rc;
+
+    if ((rc = crtk_layouts_new(&tmp, err)) < 0)
+        return rc;
+    rc = crtk_layouts_add_dictionary(tmp, path, &probe, err);
+    if (rc == CRTK_OK && (*out = crtk_layouts_by_uri(x->ls, crtk_layout_uri(probe))) != NULL) {
+        crtk_layouts_free(tmp);
+        return CRTK_OK;
+    }
+    crtk_layouts_free(tmp);
+    if (rc < 0)
+        return rc;
+    return crtk_layouts_add_dictionary(x->ls, path, out, err);
+}
+
 static int target_layout(xctx *x, crtk_error *err)
 {
     const crtk__xcfg *c = &x->cfg;
@@ -130,7 +151,7 @@ static int target_layout(xctx *x, crtk_error *err)
         return crtk__fail(err, CRTK_EUNSUPPORTED, "no NAACCR %d base dictionary", c->version);
     for (i = 0; i < c->nuser; i++) {
         resolve_path(&x->path, dir, c->user_dicts[i]);
-        if ((rc = crtk_layouts_add_dictionary(x->ls, x->path.s, &user[i], err)) < 0)
+        if ((rc = user_dictionary(x, x->path.s, &user[i], err)) < 0)
             return rc;
         if ((i && sb_addc(&x->user_uris, ' ') < 0) ||
             sb_adds(&x->user_uris, crtk_layout_uri(user[i])) < 0)

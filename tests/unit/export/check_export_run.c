@@ -473,6 +473,10 @@ START_TEST(test_user_dictionary_items_follow_their_record_types)
         "naaccrId=\"primarySite\">C509</Item><Item naaccrId=\"stateRiskScore\">042</Item>"
         "</Tumor></Patient>\n</NaaccrData>\n";
 
+    /* The caller's registry holds the dictionary already (an embedding program read it). */
+    ck_assert_int_eq(crtk_layouts_add_dictionary(
+                         ls, CRTK_TEST_DATA "/dictionaries/state-dict-250.xml", NULL, &err),
+                     CRTK_OK);
     snprintf(src, sizeof src, "%s/state.xml", dir);
     f = fopen(src, "w");
     fputs(xml, f);
