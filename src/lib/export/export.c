@@ -224,6 +224,15 @@ static int load_key(xctx *x, crtk_error *err)
     }
     if (fd < 0)
         return xfail(err, CRTK_EIO, o->key_file, "cannot read key file: %s", strerror(errno));
+    /* Like ssh with private keys: a key others can read is no secret. */
+    {
+        struct stat st;
+        if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (st.st_mode & 077)) {
+            close(fd);
+            return xfail(err, CRTK_EARG, o->key_file, "%s",
+                         "key file must be a regular file only its owner can read (chmod 600)");
+        }
+    }
     n = read(fd, x->key, sizeof x->key);
     close(fd);
     while (n > 0 && (x->key[n - 1] == '\n' || x->key[n - 1] == '\r'))
