@@ -336,6 +336,8 @@ int cmd_export(int argc, char **argv)
                    res.written);
             if (res.output[0])
                 printf("output:  %s\nsha256:  %s\n", res.output, res.sha256);
+            if (res.changed[0])
+                printf("changed: %s\n", res.changed);
             if (res.rejects[0])
                 printf("rejects: %s\n", res.rejects);
             printf("report:  %s\nreport:  %s\n", res.report_text, res.report_html);

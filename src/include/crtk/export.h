@@ -90,7 +90,8 @@ typedef struct crtk_export_result {
     bool blocked;           /* policy block and an edit failed: nothing was written */
     long batch;             /* history batch id; 0 without history */
     char output[1024], rejects[1024], report_text[1024], report_html[1024];
-    char sha256[65]; /* of the output file */
+    char changed[1024]; /* changed tumors as record type M (profile changed_record_type) */
+    char sha256[65];    /* of the output file */
 } crtk_export_result;
 
 /**

@@ -22,7 +22,7 @@
 
 #define MAX_CHECKERS   8
 #define MAX_FAIL_LINES 1000
-#define MAX_STAGED     4
+#define MAX_STAGED     5
 
 typedef struct chk {
     const crtk_layout *layout;
@@ -53,21 +53,22 @@ typedef struct xctx {
     bool hist_created;
     long batch;
     char stage[1024];
-    char names[MAX_STAGED][256]; /* output, rejects, report.txt, report.html */
+    char names[MAX_STAGED][256]; /* output, rejects, report.txt, report.html, changed */
     bool staged[MAX_STAGED];
-    crtk_writer *w_out, *w_rej;
+    crtk_writer *w_out, *w_rej, *w_chg;
     crtk_writer_opts wopts;
     crtk_record *sub, *outrec;
     strbuf keybuf, path;
     /* per patient */
     unsigned char *fail; /* per selected tumor: an edit failed */
-    int *idx;            /* selected, passing and rejected tumors (3 x capfail) */
+    unsigned char *chg;  /* per selected tumor: sent before with other values (M) */
+    int *idx;            /* selected, passing, rejected and changed tumors (4 x capfail) */
     int capfail;
     const char *cur_input;
     const crtk_record *cur_rec;
 } xctx;
 
-enum { F_OUT = 0, F_REJ, F_TXT, F_HTML };
+enum { F_OUT = 0, F_REJ, F_TXT, F_HTML, F_CHG };
 
 /* ---- helpers ----------------------------------------------------------------------- */
 
@@ -310,7 +311,7 @@ static int checker_for(xctx *x, const crtk_layout *l, chk **out, crtk_error *err
 
 /* File name from the profile's template: {registryId} {facilityId} {naaccrVersion}
  * {recordType} {fromDate} {toDate} {exportDate:FORMAT} (yyyy, MM, dd) {seq} {profile}. */
-static int expand_name(xctx *x, char *dst, size_t cap, crtk_error *err)
+static int expand_name(xctx *x, char rt, char *dst, size_t cap, crtk_error *err)
 {
     const char *s = x->cfg.file_name;
     strbuf b = STRBUF_INIT;
@@ -342,7 +343,7 @@ static int expand_name(xctx *x, char *dst, size_t cap, crtk_error *err)
         else if (!strcmp(tok, "naaccrVersion"))
             rc = sb_printf(&b, "%d", crtk_layout_version(x->target));
         else if (!strcmp(tok, "recordType"))
-            rc = sb_addc(&b, x->cfg.record_type);
+            rc = sb_addc(&b, rt);
         else if (!strcmp(tok, "fromDate"))
             rc = x->cfg.year_from.set
                      ? sb_printf(&b, "%d", crtk__year_resolve(&x->cfg.year_from, y))
@@ -402,10 +403,14 @@ static void final_path(xctx *x, int f, char *dst, size_t cap)
 
 static int open_writer(xctx *x, int f, crtk_writer **w, crtk_error *err)
 {
+    crtk_writer_opts wo = x->wopts;
     char path[1400];
+
     stage_path(x, f, path, sizeof path);
     x->staged[f] = true;
-    return crtk_writer_open(w, path, &x->wopts, err);
+    if (f == F_CHG)
+        wo.record_type = x->cfg.changed_rt;
+    return crtk_writer_open(w, path, &wo, err);
 }
 
 static int writer_err(crtk_writer *w, crtk_error *err)
@@ -503,21 +508,23 @@ static int transform(xctx *x, const crtk_record *rec, const int *tumors, int n, 
     return CRTK_OK;
 }
 
-/* Write a transformed patient to the output (stamped) or to the rejects file (as it is:
- * rejected tumors are not sent). */
-static int write_out(xctx *x, crtk_record *out, bool rejects, crtk_error *err)
+/* Write a transformed patient to file f: the output or the changed-cases file (stamped),
+ * or the rejects file (as it is: rejected tumors are not sent). */
+static int write_out(xctx *x, crtk_record *out, int f, crtk_error *err)
 {
-    crtk_writer **w = rejects ? &x->w_rej : &x->w_out;
+    crtk_writer **w = f == F_REJ ? &x->w_rej : f == F_CHG ? &x->w_chg : &x->w_out;
     int rc;
 
-    if (!rejects && (rc = crtk__xform_stamp(x->xform, out, err)) < 0)
+    if (f != F_REJ && (rc = crtk__xform_stamp(x->xform, out, err)) < 0)
         return rc;
-    if (!*w && (rc = open_writer(x, rejects ? F_REJ : F_OUT, w, err)) < 0)
+    if (!*w && (rc = open_writer(x, f, w, err)) < 0)
         return rc;
     if (crtk_writer_write(*w, out) < 0)
         return writer_err(*w, err);
-    if (rejects)
+    if (f == F_REJ)
         return CRTK_OK;
+    if (f == F_CHG)
+        x->rep.changed_written += crtk_record_tumor_count(out);
     x->res->written += crtk_record_tumor_count(out);
     x->res->patients_written++;
     if (count_written(x, out) < 0)
@@ -528,7 +535,8 @@ static int write_out(xctx *x, crtk_record *out, bool rejects, crtk_error *err)
 static int do_patient(xctx *x, const crtk_record *rec, const crtk_file_info *info, crtk_error *err)
 {
     int nt = crtk_record_tumor_count(rec), t, k = 0, rc, np = 0, nr = 0;
-    int *sel, *pass, *rej;
+    int *sel, *pass, *rej, *chg, nc = 0;
+    bool changed = false;
     char rt[2] = {info->record_type ? info->record_type : '?', 0};
     char hash[65];
 
@@ -536,18 +544,22 @@ static int do_patient(xctx *x, const crtk_record *rec, const crtk_file_info *inf
     if (nt > x->capfail) {
         int cap = nt < 16 ? 16 : nt;
         unsigned char *nf = realloc(x->fail, (size_t)cap);
-        int *ni = realloc(x->idx, 3 * (size_t)cap * sizeof *ni);
+        unsigned char *nc = realloc(x->chg, (size_t)cap);
+        int *ni = realloc(x->idx, 4 * (size_t)cap * sizeof *ni);
         if (nf)
             x->fail = nf;
+        if (nc)
+            x->chg = nc;
         if (ni)
             x->idx = ni;
-        if (!nf || !ni)
+        if (!nf || !nc || !ni)
             return crtk__fail(err, CRTK_ENOMEM, "out of memory");
         x->capfail = cap;
     }
     sel = x->idx;
     pass = sel + x->capfail;
     rej = pass + x->capfail;
+    chg = rej + x->capfail;
     x->cur_rec = rec;
     for (t = 0; t < nt; t++) {
         int which;
@@ -569,6 +581,7 @@ static int do_patient(xctx *x, const crtk_record *rec, const crtk_file_info *inf
                 return rc;
             if (rc == 1)
                 which = FILT_SINCE_LAST;
+            changed = rc == 2;
         }
         if (which >= 0) {
             x->rep.excluded[which]++;
@@ -577,6 +590,7 @@ static int do_patient(xctx *x, const crtk_record *rec, const crtk_file_info *inf
                 return crtk__fail(err, CRTK_ENOMEM, "out of memory");
             continue;
         }
+        x->chg[k] = changed && x->cfg.changed_rt;
         sel[k++] = t;
     }
     if (!k)
@@ -612,17 +626,29 @@ static int do_patient(xctx *x, const crtk_record *rec, const crtk_file_info *inf
         if (x->res->blocked)
             return CRTK_OK; /* keep checking, to report every failure; write nothing */
     }
-    if (!nr) {
-        rc = write_out(x, x->outrec, false, err);
+    /* Changed tumors go to the file of record type M (profile changed_record_type). */
+    for (t = 0, k = 0; t < np; t++) {
+        if (x->chg[pass[t]])
+            chg[nc++] = pass[t];
+        else
+            pass[k++] = pass[t];
+    }
+    if (!nr && !nc) {
+        rc = write_out(x, x->outrec, F_OUT, err);
     } else {
         rc = 0;
-        if (np && (rc = crtk__record_subset(x->outrec, pass, np, x->sub)) == 0)
-            rc = write_out(x, x->sub, false, err);
-        if (rc == 0 && (rc = crtk__record_subset(x->outrec, rej, nr, x->sub)) == 0)
-            rc = write_out(x, x->sub, true, err);
+        if (k && (rc = crtk__record_subset(x->outrec, pass, k, x->sub)) == 0)
+            rc = write_out(x, x->sub, F_OUT, err);
+        if (rc == 0 && nc && (rc = crtk__record_subset(x->outrec, chg, nc, x->sub)) == 0)
+            rc = write_out(x, x->sub, F_CHG, err);
+        if (rc == 0 && nr && (rc = crtk__record_subset(x->outrec, rej, nr, x->sub)) == 0)
+            rc = write_out(x, x->sub, F_REJ, err);
         if (rc > 0 || rc == CRTK_ENOMEM)
             rc = crtk__fail(err, CRTK_ENOMEM, "out of memory");
     }
+    for (t = 0; t < nc; t++)
+        pass[k++] = chg[t]; /* every tumor sent goes to the history */
+    np = k;
     if (rc < 0)
         return rc;
     if (x->hist)
@@ -771,6 +797,8 @@ static int finish(xctx *x, crtk_error *err)
         return writer_err(x->w_out, err);
     if (x->w_rej && !res->blocked && crtk_writer_close(x->w_rej) < 0)
         return writer_err(x->w_rej, err);
+    if (x->w_chg && !res->blocked && crtk_writer_close(x->w_chg) < 0)
+        return writer_err(x->w_chg, err);
     if (res->blocked) {
         /* Nothing is written but the reports. */
         res->written = res->patients_written = 0;
@@ -779,9 +807,10 @@ static int finish(xctx *x, crtk_error *err)
         crtk__counts_free(&x->rep.by_class);
         crtk_writer_free(x->w_out);
         crtk_writer_free(x->w_rej);
-        x->w_out = x->w_rej = NULL;
-        x->staged[F_OUT] = x->staged[F_REJ] = false;
-        x->names[F_OUT][0] = x->names[F_REJ][0] = '\0';
+        crtk_writer_free(x->w_chg);
+        x->w_out = x->w_rej = x->w_chg = NULL;
+        x->staged[F_OUT] = x->staged[F_REJ] = x->staged[F_CHG] = false;
+        x->names[F_OUT][0] = x->names[F_REJ][0] = x->names[F_CHG][0] = '\0';
     } else if (!x->w_out) {
         /* An export that selects nothing still sends a valid, empty file. */
         if ((rc = open_writer(x, F_OUT, &x->w_out, err)) < 0)
@@ -791,8 +820,8 @@ static int finish(xctx *x, crtk_error *err)
     }
     /* The output's SHA-256: while it is stored in the history (one pass), or on its own. */
     keep = x->hist && !res->blocked && x->cfg.history_files;
-    for (f = F_OUT; keep && f <= F_REJ; f++) {
-        if (!x->staged[f])
+    for (f = 0; keep && f < MAX_STAGED; f++) {
+        if (!x->staged[f] || f == F_TXT || f == F_HTML)
             continue;
         stage_path(x, f, path, sizeof path);
         if ((rc = crtk__history_add_file(x->hist, x->batch, x->names[f], path,
@@ -828,6 +857,7 @@ static int finish(xctx *x, crtk_error *err)
     x->rep.blocked = res->blocked;
     x->rep.output = x->names[F_OUT];
     x->rep.rejects = x->staged[F_REJ] ? x->names[F_REJ] : "";
+    x->rep.changed = x->staged[F_CHG] ? x->names[F_CHG] : "";
     x->rep.sha256 = res->sha256;
     x->rep.batch = res->blocked ? 0 : x->batch;
     if (crtk__report_text(&x->rep, &b) < 0)
@@ -856,11 +886,12 @@ static int finish(xctx *x, crtk_error *err)
     if ((rc = commit(x, err)) < 0)
         return rc;
     for (f = 0; f < MAX_STAGED; f++) {
-        char *dst = f == F_OUT   ? res->output
-                    : f == F_REJ ? res->rejects
-                    : f == F_TXT ? res->report_text
-                                 : res->report_html;
-        if (x->names[f][0] && (f != F_REJ || x->w_rej))
+        char *dst = f == F_OUT    ? res->output
+                    : f == F_REJ  ? res->rejects
+                    : f == F_TXT  ? res->report_text
+                    : f == F_HTML ? res->report_html
+                                  : res->changed;
+        if (x->names[f][0] && (f != F_REJ || x->w_rej) && (f != F_CHG || x->w_chg))
             final_path(x, f, dst, sizeof res->output);
     }
     return CRTK_OK;
@@ -897,6 +928,9 @@ static int setup(xctx *x, const char *const *inputs, int ninputs, crtk_error *er
         snprintf(x->hist_path, sizeof x->hist_path, "%s%s%s",
                  x->cfg.history[0] == '/' ? "" : out_dir, x->cfg.history[0] == '/' ? "" : "/",
                  x->cfg.history);
+    if (x->cfg.changed_rt && !o->since_last)
+        return xfail(err, CRTK_EARG, crtk_profile_name(x->p), "%s",
+                     "changed_record_type needs --since-last (changed is relative to the history)");
     if (o->since_last && !x->hist_path[0])
         return xfail(err, CRTK_EARG, crtk_profile_name(x->p), "%s",
                      "--since-last needs a history (--history FILE or the profile's history)");
@@ -908,14 +942,22 @@ static int setup(xctx *x, const char *const *inputs, int ninputs, crtk_error *er
         if ((rc = crtk__history_begin(x->hist, err)) < 0)
             return rc;
     }
-    if ((rc = expand_name(x, x->names[F_OUT], sizeof x->names[0], err)) < 0)
+    if ((rc = expand_name(x, x->cfg.record_type, x->names[F_OUT], sizeof x->names[0], err)) < 0)
         return rc;
     derive(x->names[F_REJ], sizeof x->names[0], x->names[F_OUT], ".rejects", true);
     derive(x->names[F_TXT], sizeof x->names[0], x->names[F_OUT], ".report.txt", false);
     derive(x->names[F_HTML], sizeof x->names[0], x->names[F_OUT], ".report.html", false);
+    if (x->cfg.changed_rt) {
+        if ((rc = expand_name(x, x->cfg.changed_rt, x->names[F_CHG], sizeof x->names[0], err)) < 0)
+            return rc;
+        if (!strcmp(x->names[F_CHG], x->names[F_OUT]))
+            derive(x->names[F_CHG], sizeof x->names[0], x->names[F_OUT], ".changed", true);
+    }
     /* Never replace an earlier submission (same template, same day). */
     for (i = 0; i < MAX_STAGED; i++) {
         char path[1400];
+        if (!x->names[i][0])
+            continue;
         final_path(x, i, path, sizeof path);
         if (access(path, F_OK) == 0)
             return xfail(err, CRTK_EARG, path, "%s",
@@ -990,6 +1032,7 @@ int crtk_export_run(const crtk_profile *p,
         rc = finish(x, err);
     crtk_writer_free(x->w_out);
     crtk_writer_free(x->w_rej);
+    crtk_writer_free(x->w_chg);
     cleanup_stage(x);
     if (x->hist) {
         crtk__history_rollback(x->hist);
@@ -1018,6 +1061,7 @@ int crtk_export_run(const crtk_profile *p,
     crtk__counts_free(&x->rep.by_rt);
     crtk__counts_free(&x->rep.edit_fail);
     free(x->fail);
+    free(x->chg);
     free(x->idx);
     memset(x->key, 0, sizeof x->key);
     free(x);

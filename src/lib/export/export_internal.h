@@ -104,6 +104,7 @@ typedef struct crtk__xcfg {
     const char *file_name;
     const char *history;
     bool history_files; /* keep the batch's files in the history (for --remake) */
+    char changed_rt;    /* --since-last: changed tumors go to a file of this type (M); 0 = no */
     crtk__items tumor_key;
     bool drop_unmappable;
 } crtk__xcfg;
@@ -192,7 +193,8 @@ int crtk__tumor_key(const crtk_record *rec, int tumor, const crtk__xcfg *cfg, st
 typedef struct crtk__history crtk__history;
 int crtk__history_open(crtk__history **out, const char *path, bool create, crtk_error *err);
 void crtk__history_free(crtk__history *h);
-/* 1 when the last batch of `profile` holding `key` has the same hash, 0 otherwise. */
+/* The last batch of `profile` holding `key`: 1 it has the same hash, 2 another (changed),
+ * 0 there is none (new). */
 int crtk__history_unchanged(
     crtk__history *h, const char *profile, const char *key, const char *hash, crtk_error *err);
 /* Next batch id (no write). */
@@ -245,6 +247,8 @@ typedef struct crtk__report {
     crtk__counts edit_fail;                         /* failures per edit: "TAG\tname" */
     strbuf failures; /* one line per failing tumor (no identifiers) */
     long failures_listed, failures_total;
+    const char *changed; /* the file of changed tumors (record type M), "" none */
+    long changed_written;
     const crtk__xform *xform;
     const crtk_layout *src_layout, *dst_layout;
     bool blocked;

@@ -107,7 +107,7 @@ int crtk__history_unchanged(
     sqlite3_bind_text(h->q_unchanged, 2, profile, -1, SQLITE_TRANSIENT);
     rc = sqlite3_step(h->q_unchanged);
     if (rc == SQLITE_ROW)
-        same = !strcmp((const char *)sqlite3_column_text(h->q_unchanged, 0), hash);
+        same = strcmp((const char *)sqlite3_column_text(h->q_unchanged, 0), hash) ? 2 : 1;
     else if (rc != SQLITE_DONE)
         return dbfail(h, err, "lookup");
     sqlite3_reset(h->q_unchanged);

@@ -513,6 +513,14 @@ static int p_history_files(crtk__xcfg *c, const char *v, crtk_error *err)
     return p_bool(&c->history_files, v, err);
 }
 
+static int p_changed_rt(crtk__xcfg *c, const char *v, crtk_error *err)
+{
+    if (*v && strcmp(v, "M"))
+        return bad(err, "changed_record_type is M or empty", v);
+    c->changed_rt = *v ? 'M' : 0;
+    return CRTK_OK;
+}
+
 static int p_tumor_key(crtk__xcfg *c, const char *v, crtk_error *err)
 {
     int rc = p_items(&c->tumor_key, v, err);
@@ -580,6 +588,7 @@ static const keydef keys[] = {
     {"file_name", p_file_name, false},
     {"history", p_history, false},
     {"history_files", p_history_files, false},
+    {"changed_record_type", p_changed_rt, false},
     {"tumor_key", p_tumor_key, false},
     {"drop_unmappable", p_drop, false},
     {NULL, NULL, false},
@@ -653,6 +662,9 @@ int crtk__profile_config(const crtk_profile *p, crtk__xcfg *cfg, crtk_error *err
     if ((cfg->tier == TIER_DEIDENTIFIED || cfg->tier == TIER_INCIDENCE) && cfg->record_type != 'I')
         return crtk__fail(err, CRTK_EPARSE, "tier %s needs record_type I",
                           cfg->tier == TIER_INCIDENCE ? "incidence" : "deidentified");
+    /* M is A's content for changed cases (NAACCR item 10): it follows an A export only. */
+    if (cfg->changed_rt && cfg->record_type != 'A')
+        return crtk__fail(err, CRTK_EPARSE, "changed_record_type M needs record_type A");
     if (cfg->tier == TIER_CONFIDENTIAL && cfg->record_type != 'C' && cfg->record_type != 'I')
         return crtk__fail(err, CRTK_EPARSE, "tier confidential needs record_type C or I");
     return CRTK_OK;

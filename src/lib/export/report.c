@@ -184,6 +184,8 @@ static void build(const crtk__report *r, emitter *e)
         row(e, "output SHA-256", r->sha256);
     if (r->rejects && *r->rejects)
         row(e, "rejects", r->rejects);
+    if (r->changed && *r->changed)
+        row(e, "changed cases (record type M)", r->changed);
     if (r->blocked) {
         end_table(e);
         if (e->html)
@@ -213,6 +215,8 @@ static void build(const crtk__report *r, emitter *e)
     rowl(e, "selected", r->res.selected);
     rowl(e, "rejected by edits", r->res.rejected);
     rowl(e, "written", r->res.written);
+    if (c->changed_rt)
+        rowl(e, "  of which changed, as record type M", r->changed_written);
     rowl(e, "patients written", r->res.patients_written);
 
     counts(e, "Written tumors by diagnosis year", &r->by_year);
