@@ -67,6 +67,8 @@ static const struct {
     {"tier = deidentified\nrecord_type = A\n", 0, "record_type I"},
     {"tier = incidence\nrecord_type = A\n", 0, "record_type I"},
     {"file_name = a/b.xml\n", 1, "without '/'"},
+    {"changed_record_type = C\n", 1, "M or empty"},
+    {"record_type = I\ntier = incidence\nchanged_record_type = M\n", 0, "needs record_type A"},
     {"class_of_case = 0000000000000000000000000000000000000000000000000000000000000000000-1\n", 1,
      "too long"},
     {"stamp = aVeryLongItemIdThatGoesOnAndOnAndOnAndOnAndOnAndOnAndOnAndOnAndOnAndOnAndOn\n", 1,
