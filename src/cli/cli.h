@@ -95,6 +95,7 @@ int cmd_show(int argc, char **argv);
 int cmd_generate(int argc, char **argv);
 int cmd_edits(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 void usage_layouts(FILE *f);
 void usage_validate(FILE *f);
 void usage_convert(FILE *f);
@@ -102,5 +103,6 @@ void usage_show(FILE *f);
 void usage_generate(FILE *f);
 void usage_edits(FILE *f);
 void usage_check(FILE *f);
+void usage_export(FILE *f);
 
 #endif

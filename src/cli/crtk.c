@@ -16,6 +16,7 @@ static const cli_cmd commands[] = {
     {"generate", cmd_generate, usage_generate, "write a synthetic NAACCR file for tests"},
     {"check", cmd_check, usage_check, "run an edit set on every tumor and report failures"},
     {"edits", cmd_edits, usage_edits, "evaluate EDITS expressions, list, import, build edits"},
+    {"export", cmd_export, usage_export, "make a submission file under a profile, with report"},
     {"help", cmd_help, usage_help, "show help for a command"},
     {NULL, NULL, NULL, NULL},
 };
@@ -30,8 +31,8 @@ static void usage_main(FILE *f)
     const cli_cmd *c;
 
     fprintf(f, "usage: crtk COMMAND [OPTIONS] [ARGS]\n\n"
-               "crtk, the cancer registry toolkit: read, validate, convert and edit-check\n"
-               "NAACCR files (XML, fixed-width, CSV).\n\ncommands:\n");
+               "crtk, the cancer registry toolkit: read, validate, convert, edit-check and\n"
+               "export NAACCR files (XML, fixed-width, CSV).\n\ncommands:\n");
     for (c = commands; c->name; c++)
         fprintf(f, "  %-10s %s\n", c->name, c->summary);
     fprintf(f, "\n'crtk help COMMAND' or 'crtk COMMAND --help' shows a command's options.\n");

@@ -17,5 +17,6 @@
 #include "crtk/pipeline.h"
 #include "crtk/report.h"
 #include "crtk/output.h"
+#include "crtk/export.h"
 
 #endif
