@@ -329,6 +329,12 @@ int cmd_export(int argc, char **argv)
             cli_error("blocked: %ld edit failures on selected tumors (gate block); nothing "
                       "exported, see %s",
                       res.edit_failures, res.report_text);
+        /* A submission with no tumor may be right (no resident of the other state, nothing
+         * changed) but is never silent: the report tells which filter or edit took them. */
+        if (!res.blocked && res.written == 0 && res.tumors_read > 0)
+            cli_error("warning: the submission holds no tumor: %ld of %ld tumors excluded by "
+                      "the selection, %ld rejected by the edits; see %s",
+                      res.excluded, res.tumors_read, res.rejected, res.report_text);
         if (!quiet) {
             printf("%s: %ld tumors read, %ld excluded, %ld selected, %ld rejected by edits, "
                    "%ld written\n",
