@@ -333,6 +333,7 @@ int cmd_check(int argc, char **argv)
     rop.run_time = runtime;
     rop.tool = tool;
     rop.max_records = max_records;
+    rop.hash_inputs = html || jsum; /* evidence of exactly which files were checked */
     popts.db = cx.db;
     popts.check.set = set;
     popts.check.fail_warnings = fail_warnings;

@@ -3,6 +3,8 @@
 detail of the same run: totals, failing edits, errors by field and the record detail must
 all agree with the detail lines. Usage: html_vs_json.py REPORT.html SUMMARY.json DETAIL.jsonl"""
 import collections
+import hashlib
+import os
 import html.parser
 import json
 import sys
@@ -91,6 +93,13 @@ def main():
     elif len(rep.records) > len(tumors):
         problems.append('record detail has %d rows for %d tumors' % (len(rep.records),
                                                                      len(tumors)))
+    # Each input file's SHA-256, as evidence of what was checked.
+    for f in summ['files']:
+        if os.path.isfile(f['path']):
+            same('sha256 of ' + f['path'], f['sha256'],
+                 hashlib.sha256(open(f['path'], 'rb').read()).hexdigest())
+    html_files = {r[0]: r[-1] for r in rep.tables['files'][1:]}
+    same('files: html sha256 vs json', html_files, {f['path']: f['sha256'] for f in summ['files']})
     for p in problems:
         print(p)
     print('consistent' if not problems else '%d problem(s)' % len(problems))

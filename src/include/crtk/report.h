@@ -49,11 +49,13 @@ typedef struct crtk_check_report_opts {
     const char *run_time;     /* when the check ran, shown by the HTML report; NULL = none */
     const char *tool;         /* "crtk 0.1.0" */
     long max_records;         /* failing tumors kept for the HTML detail; 0 = 5000, <0 none */
+    bool hash_inputs;         /* SHA-256 of each input file in the HTML and JSON reports (the
+                                 file is read once more; not for stdin) */
 } crtk_check_report_opts;
 #define CRTK_CHECK_REPORT_OPTS_VERSION 1
-#define CRTK_CHECK_REPORT_OPTS_INIT                                           \
-    {                                                                         \
-        CRTK_CHECK_REPORT_OPTS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, 0 \
+#define CRTK_CHECK_REPORT_OPTS_INIT                                                  \
+    {                                                                                \
+        CRTK_CHECK_REPORT_OPTS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, 0, false \
     }
 
 typedef struct crtk_check_report crtk_check_report;

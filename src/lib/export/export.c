@@ -720,22 +720,11 @@ static int write_text_file(xctx *x, int f, const strbuf *b, crtk_error *err)
 
 static int file_sha(const char *path, char hex[65], crtk_error *err)
 {
-    unsigned char buf[65536], d[32];
-    crtk__sha256 c;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    ssize_t n;
-
-    if (fd < 0)
-        return xfail(err, CRTK_EIO, path, "cannot read back: %s", strerror(errno));
-    crtk__sha256_init(&c);
-    while ((n = read(fd, buf, sizeof buf)) > 0)
-        crtk__sha256_update(&c, buf, (size_t)n);
-    close(fd);
-    if (n < 0)
-        return xfail(err, CRTK_EIO, path, "cannot read back: %s", strerror(errno));
-    crtk__sha256_final(&c, d);
-    crtk__hex(hex, d, 32);
-    return CRTK_OK;
+    crtk_error e = CRTK_ERROR_INIT;
+    int rc = crtk__sha256_file(path, hex, &e);
+    return rc < 0 ? xfail(err, rc, path, "cannot read back: %s",
+                          strerror(e.sys_errno ? e.sys_errno : EIO))
+                  : rc;
 }
 
 /* Rename every staged file into place, then commit the history; undo on failure. */

@@ -96,7 +96,8 @@ static const char style[] =
     ".msg{color:#822}.vals{color:#555;font-size:.9em}.meta td:first-child{font-weight:bold}\n"
     ".filters{margin:.5em 0}.filters label{margin-right:1.5em}code{font-size:.95em}\n"
     "#records{width:100%}#records td.fails{width:60%}.keys{white-space:nowrap}"
-    ".k{color:#666;font-size:.85em}#records ul{margin:0;"
+    ".k{color:#666;font-size:.85em}.sha{font-family:monospace;font-size:.75em;word-break:break-all;"
+    "max-width:16em}#records ul{margin:0;"
     "padding-left:1.1em}#records li{margin-bottom:.3em}\n"
     "@media print{.filters{display:none}table.sortable th:after{content:''}"
     "h2{page-break-after:avoid}tr{page-break-inside:avoid}body{margin:0}}\n"
@@ -154,7 +155,7 @@ static void header(hw *h, const crtk_check_report *r)
     raw(h, "</table>\n<h2>Files checked</h2>\n<table class=\"sortable\" id=\"files\"><thead>"
            "<tr><th>file</th><th>format</th><th>dictionary / layout</th><th>record type</th>"
            "<th class=\"n\">bytes</th><th class=\"n\">patients</th><th class=\"n\">tumors</th>"
-           "<th class=\"n\">tumors with errors</th></tr></thead><tbody>\n");
+           "<th class=\"n\">tumors with errors</th><th>SHA-256</th></tr></thead><tbody>\n");
     for (i = 0; i < r->nfiles; i++) {
         const rfile *f = &r->files[i];
         raw(h, "<tr><td>");
@@ -170,6 +171,8 @@ static void header(hw *h, const crtk_check_report *r)
         num(h, f->tumors);
         fmt(h, "</td><td class=\"n\" data-v=\"%ld\">", f->tumors_err);
         num(h, f->tumors_err);
+        raw(h, "</td><td class=\"sha\">");
+        text(h, f->sha256[0] ? f->sha256 : "(not computed)");
         raw(h, "</td></tr>\n");
     }
     raw(h, "</tbody></table>\n<h2>Edits</h2>\n<table><thead><tr><th>dictionary / layout</th>"

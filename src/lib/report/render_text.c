@@ -163,6 +163,7 @@ int crtk_check_report_write_json(const crtk_check_report *r, crtk_write_fn w, vo
                            f->record_type ? f->record_type : '?');
         if (rc == 0)
             rc = crtk__json_str(&b, f->layout);
+        rc = jkey(rc, &b, ",", "sha256", f->sha256[0] ? f->sha256 : NULL);
         if (rc == 0)
             rc = sb_printf(&b,
                            ",\"patients\":%ld,\"tumors\":%ld,\"tumorsWithErrors\":%ld,"

@@ -5,6 +5,7 @@
 #include "report_internal.h"
 #include "error_internal.h"
 #include "io_internal.h"
+#include "util/sha256_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,6 +114,11 @@ int crtk_check_report_file_begin(crtk_check_report *r,
     f->record_type = in->record_type;
     f->format = in->format;
     f->naaccr_version = in->naaccr_version;
+    if (r->opts.hash_inputs && f->bytes >= 0 && S_ISREG(st.st_mode)) {
+        crtk_error e = CRTK_ERROR_INIT;
+        if (crtk__sha256_file(path, f->sha256, &e) < 0)
+            f->sha256[0] = '\0';
+    }
     r->nfiles++;
     r->t.files++;
     return CRTK_OK;

@@ -17,6 +17,7 @@ typedef struct rfile {
     crtk_format format;
     int naaccr_version;
     long patients, tumors, tumors_err, errors;
+    char sha256[65]; /* "" when not computed */
 } rfile;
 
 typedef struct rchk {

@@ -1,7 +1,12 @@
 /* sha256.c - SHA-256 (FIPS 180-4) and HMAC-SHA256 (RFC 2104), for the content hashes of
  * exported tumors, the output's digest in the submission report and the keyed patient
  * pseudonyms of the de-identified tier. Streaming: init, any number of updates, final. */
-#include "export_internal.h"
+#include "util/sha256_internal.h"
+#include "error_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <stdio.h>
 #include <string.h>
@@ -144,4 +149,32 @@ void crtk__hex(char *dst, const unsigned char *src, size_t n)
         dst[2 * i + 1] = digits[src[i] & 15];
     }
     dst[2 * n] = '\0';
+}
+
+int crtk__sha256_file(const char *path, char hex[65], crtk_error *err)
+{
+    unsigned char buf[65536], d[32];
+    crtk__sha256 c;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    ssize_t n;
+
+    if (fd < 0) {
+        if (err)
+            err->sys_errno = errno;
+        return crtk__fail(err, CRTK_EIO, "%s: cannot read: %s", path, strerror(errno));
+    }
+    crtk__sha256_init(&c);
+    while ((n = read(fd, buf, sizeof buf)) > 0)
+        crtk__sha256_update(&c, buf, (size_t)n);
+    if (n < 0) {
+        int e = errno;
+        close(fd);
+        if (err)
+            err->sys_errno = e;
+        return crtk__fail(err, CRTK_EIO, "%s: cannot read: %s", path, strerror(e));
+    }
+    close(fd);
+    crtk__sha256_final(&c, d);
+    crtk__hex(hex, d, 32);
+    return CRTK_OK;
 }
