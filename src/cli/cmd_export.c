@@ -10,13 +10,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#ifndef CRTK_EDITS_DIR
-#define CRTK_EDITS_DIR "edits"
-#endif
-#ifndef CRTK_INSTALLED_EDITS_DIR
-#define CRTK_INSTALLED_EDITS_DIR "/usr/local/share/crtk/edits"
-#endif
-
 #define MAX_SETS 32
 
 void usage_export(FILE *f)
@@ -305,11 +298,8 @@ int cmd_export(int argc, char **argv)
         crtk_profile_free(p);
         return EXIT_TROUBLE;
     }
-    if (!o.edits_dir) {
-        o.edits_dir = CRTK_INSTALLED_EDITS_DIR;
-        if (stat(o.edits_dir, &st) != 0)
-            o.edits_dir = CRTK_EDITS_DIR;
-    }
+    if (!o.edits_dir)
+        o.edits_dir = cli_shipped_edits_dir();
     if (crtk_layouts_new(&ls, &err) < 0) {
         cli_print_error(&err);
         crtk_profile_free(p);
