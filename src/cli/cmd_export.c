@@ -40,6 +40,8 @@ void usage_export(FILE *f)
             "      --list-profiles      list the shipped profiles\n"
             "      --show-profile NAME  print a shipped profile (a start for your own), or check\n"
             "                           a profile FILE and print it as crtk reads it\n"
+            "  -j, --jobs N             read the input on a thread of its own, ahead of the\n"
+            "                           export's work (N >= 2; output identical to -j 1)\n"
             "  -q, --quiet              no summary on stdout\n"
             "  -h, --help               show this help\n\n"
             "exit status: 0 exported, 1 invalid input or the edit gate blocked the export,\n"
@@ -145,6 +147,7 @@ int cmd_export(int argc, char **argv)
                                              {"list-profiles", no_argument, NULL, O_LISTP},
                                              {"show-profile", required_argument, NULL, O_SHOWP},
                                              {"quiet", no_argument, NULL, 'q'},
+                                             {"jobs", required_argument, NULL, 'j'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
     crtk_export_opts o = CRTK_EXPORT_OPTS_INIT;
@@ -159,7 +162,7 @@ int cmd_export(int argc, char **argv)
     struct stat st;
 
     optind = 1;
-    while ((c = getopt_long(argc, argv, "p:o:s:w:qh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "p:o:s:w:qj:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'p':
             profile = optarg;
@@ -231,6 +234,13 @@ int cmd_export(int argc, char **argv)
         case O_SHOWP:
             show = optarg;
             break;
+        case 'j': {
+            long v;
+            if (!cli_number("--jobs", optarg, 1, 64, &v))
+                return EXIT_TROUBLE;
+            o.jobs = (int)v;
+            break;
+        }
         case 'q':
             quiet = true;
             break;

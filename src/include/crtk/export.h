@@ -67,13 +67,15 @@ typedef struct crtk_export_opts {
     bool drop_unmappable;   /* allow values the target version has no item for (counted) */
     int (*stop)(void *ctx); /* polled between patients: nonzero cancels the export */
     void *stop_ctx;
+    int jobs; /* 2 or more: the input is read on a thread of its own, ahead of
+                 the export's work (output identical to 1); 0/1 = one thread */
 } crtk_export_opts;
 
 #define CRTK_EXPORT_OPTS_VERSION 1
 #define CRTK_EXPORT_OPTS_INIT                                                                      \
     {                                                                                              \
         CRTK_EXPORT_OPTS_VERSION, NULL, NULL, NULL, false, NULL, NULL, 0, NULL, NULL, false, NULL, \
-            NULL                                                                                   \
+            NULL, 1                                                                                \
     }
 
 /** What an export did. Paths are those of the committed files ("" when none). */

@@ -5,6 +5,7 @@
  * folder, and only when all of them are complete are they renamed into place and the
  * history transaction committed; on any error the staging folder is removed. */
 #include "export_internal.h"
+#include "io/readahead.h"
 #include "crtk/check.h"
 #include "crtk/editdb.h"
 #include "crtk/writer.h"
@@ -668,13 +669,16 @@ static int read_input(xctx *x, const char *path, crtk_error *err)
     crtk_reader_opts ro = CRTK_READER_OPTS_INIT;
     crtk_reader *rd = NULL;
     crtk_record *rec = NULL;
+    crtk__readahead *ra = NULL;
     int rc;
 
     ro.validate_values = false;
     x->cur_input = path;
     if ((rc = crtk_reader_open(&rd, path, x->ls, &ro, err)) < 0)
         return rc;
-    if ((rc = crtk_record_new(&rec)) < 0) {
+    /* With jobs, parsing the input (most of a read) runs ahead on a second thread. */
+    rc = x->o->jobs > 1 ? crtk__readahead_start(&ra, rd, 64) : crtk_record_new(&rec);
+    if (rc < 0) {
         crtk_reader_free(rd);
         return crtk__fail(err, rc, "out of memory");
     }
@@ -683,7 +687,8 @@ static int read_input(xctx *x, const char *path, crtk_error *err)
         x->rep.source_layout = crtk_layout_name(x->rep.src_layout);
     }
     for (;;) {
-        rc = crtk_reader_next(rd, rec);
+        const crtk_record *cur = rec;
+        rc = ra ? crtk__readahead_next(ra, &cur) : crtk_reader_next(rd, rec);
         if (rc < 0 && err)
             *err = *crtk_reader_error(rd);
         if (rc <= 0)
@@ -692,9 +697,10 @@ static int read_input(xctx *x, const char *path, crtk_error *err)
             rc = xfail(err, CRTK_EIO, path, "%s", "export interrupted; nothing was written");
             break;
         }
-        if ((rc = do_patient(x, rec, crtk_reader_info(rd), err)) < 0)
+        if ((rc = do_patient(x, cur, crtk_reader_info(rd), err)) < 0)
             break;
     }
+    crtk__readahead_free(ra);
     crtk_record_free(rec);
     crtk_reader_free(rd);
     return rc < 0 ? rc : CRTK_OK;
