@@ -1,0 +1,289 @@
+/* xml_scan.c - the byte pre-scanner ahead of the XML push parser (see xml_scan.h). One
+ * state per position in the markup grammar; text is skipped with memchr. It never judges
+ * well-formedness: what it does not follow (a DOCTYPE, broken markup) it stops following
+ * ("lost"), and libxml2 reports the error at that point. */
+#include "xml_scan.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+enum {
+    S_TEXT,
+    S_LT,      /* after '<' */
+    S_ENDTAG,  /* in "</name S?" */
+    S_BANG,    /* after "<!" */
+    S_COMMENT, /* in "<!--", sub counts '-' */
+    S_CDATA,   /* in "<![CDATA[", sub counts ']' */
+    S_PI,      /* in "<?", sub = 1 after '?' */
+    S_SNAME,   /* start tag name */
+    S_STAG,    /* between attributes */
+    S_ANAME,   /* attribute name */
+    S_AEQ,     /* after an attribute name, before '=' */
+    S_AQ,      /* after '=', before the quote */
+    S_AVAL,    /* in a quoted value */
+    S_SLASH,   /* after '/' in a start tag */
+    S_LOST
+};
+
+void crtk__xscan_init(crtk__xscan *s)
+{
+    memset(s, 0, sizeof *s);
+    s->state = S_TEXT;
+    s->line = 1;
+}
+
+static bool is_space(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static long fail(crtk__xscan *s, long line, const char *msg)
+{
+    s->err_line = line;
+    snprintf(s->err, sizeof s->err, "%s", msg);
+    return -1;
+}
+
+static size_t count_nl(const char *p, size_t n)
+{
+    size_t k = 0;
+    const char *e = p + n;
+
+    while ((p = memchr(p, '\n', (size_t)(e - p))) != NULL) {
+        k++;
+        p++;
+    }
+    return k;
+}
+
+long crtk__xscan_run(crtk__xscan *s, const char *p, size_t n, bool *boundary, size_t *open_at)
+{
+    size_t i = 0;
+    char msg[160];
+
+    *boundary = false;
+    *open_at = SIZE_MAX;
+    if (s->state == S_LOST)
+        return (long)n;
+    while (i < n) {
+        unsigned char c = (unsigned char)p[i];
+
+        if (s->state == S_TEXT) {
+            const char *lt = memchr(p + i, '<', n - i);
+            size_t upto = lt ? (size_t)(lt - p) : n;
+            s->line += (long)count_nl(p + i, upto - i);
+            if (!lt)
+                return (long)n;
+            i = upto + 1;
+            s->state = S_LT;
+            s->open = true;
+            s->tag_line = s->line;
+            s->mark_len = 1;
+            *open_at = upto;
+            continue;
+        }
+        if (c == '\n')
+            s->line++;
+        i++;
+        if (++s->mark_len > CRTK_XML_MAX_MARKUP)
+            return fail(s, s->tag_line, "markup (a tag, comment or CDATA section) is longer "
+                                        "than 4194304 bytes");
+        switch (s->state) {
+        case S_LT:
+            if (c == '/') {
+                s->state = S_ENDTAG;
+            } else if (c == '!') {
+                s->state = S_BANG;
+                s->sub = 0;
+            } else if (c == '?') {
+                s->state = S_PI;
+                s->sub = 0;
+            } else if (is_space(c) || c == '>' || c == '<' || c == '=') {
+                s->state = S_LOST; /* not well-formed: libxml2 says where */
+                s->open = false;
+                return (long)n;
+            } else {
+                s->state = S_SNAME;
+                s->name_len = 1;
+                s->nattrs = 0;
+                s->name[0] = (char)c;
+                s->name[1] = '\0';
+            }
+            break;
+        case S_ENDTAG:
+            if (c == '>') {
+                s->open = false;
+                s->state = S_TEXT;
+                if (--s->depth <= 1) {
+                    if (s->depth < 0) {
+                        s->state = S_LOST;
+                        return (long)n;
+                    }
+                    *boundary = true;
+                    return (long)i;
+                }
+            } else if (s->mark_len > CRTK_XML_MAX_NAME + 64) {
+                snprintf(msg, sizeof msg, "an end tag is longer than %u bytes",
+                         CRTK_XML_MAX_NAME + 64);
+                return fail(s, s->tag_line, msg);
+            }
+            break;
+        case S_BANG:
+            /* "<!--" comment, "<![CDATA[" section; anything else (DOCTYPE) is not followed. */
+            if (s->sub == 0 && c == '-') {
+                s->sub = 1;
+            } else if (s->sub == 1 && c == '-') {
+                s->state = S_COMMENT;
+                s->sub = 0;
+            } else if (s->sub == 0 && c == '[') {
+                s->sub = 10;
+            } else if (s->sub >= 10 && s->sub < 16 && c == "CDATA["[s->sub - 10]) {
+                if (++s->sub == 16) {
+                    s->state = S_CDATA;
+                    s->sub = 0;
+                }
+            } else {
+                s->state = S_LOST;
+                s->lost = true;
+                s->open = false;
+                return (long)n;
+            }
+            break;
+        case S_COMMENT:
+            if (c == '-') {
+                if (s->sub < 2)
+                    s->sub++;
+            } else if (c == '>' && s->sub >= 2) {
+                s->open = false;
+                s->state = S_TEXT;
+            } else {
+                s->sub = 0;
+            }
+            break;
+        case S_CDATA:
+            if (c == ']') {
+                if (s->sub < 2)
+                    s->sub++;
+            } else if (c == '>' && s->sub >= 2) {
+                s->open = false;
+                s->state = S_TEXT;
+            } else {
+                s->sub = 0;
+            }
+            break;
+        case S_PI:
+            if (c == '>' && s->sub) {
+                s->open = false;
+                s->state = S_TEXT;
+            } else {
+                s->sub = c == '?';
+            }
+            break;
+        case S_SNAME:
+        case S_ANAME:
+            if (is_space(c) || c == '>' || c == '/' || c == '=') {
+                i--; /* look at it again in the next state */
+                s->mark_len--;
+                if (c == '\n')
+                    s->line--;
+                s->state = s->state == S_SNAME ? S_STAG : S_AEQ;
+                break;
+            }
+            if (++s->name_len > CRTK_XML_MAX_NAME) {
+                snprintf(msg, sizeof msg, "%s name \"%.40s...\" is longer than %u bytes",
+                         s->state == S_SNAME ? "an element" : "an attribute", s->name,
+                         CRTK_XML_MAX_NAME);
+                return fail(s, s->tag_line, msg);
+            }
+            if (s->state == S_SNAME && s->name_len < sizeof s->name) {
+                s->name[s->name_len - 1] = (char)c;
+                s->name[s->name_len] = '\0';
+            }
+            break;
+        case S_STAG:
+            if (c == '>') {
+                s->open = false;
+                s->state = S_TEXT;
+                if (++s->depth == 1) {
+                    *boundary = true;
+                    return (long)i;
+                }
+            } else if (c == '/') {
+                s->state = S_SLASH;
+            } else if (!is_space(c)) {
+                if (++s->nattrs > CRTK_XML_MAX_ATTRS) {
+                    snprintf(msg, sizeof msg, "element <%s> has more than %u attributes",
+                             s->name, CRTK_XML_MAX_ATTRS);
+                    return fail(s, s->tag_line, msg);
+                }
+                s->state = S_ANAME;
+                s->name_len = 1;
+            }
+            break;
+        case S_AEQ:
+            if (c == '=')
+                s->state = S_AQ;
+            else if (!is_space(c)) {
+                s->state = S_LOST;
+                s->open = false;
+                return (long)n;
+            }
+            break;
+        case S_AQ:
+            if (c == '"' || c == '\'') {
+                s->quote = (char)c;
+                s->state = S_AVAL;
+                s->vlen = 0;
+            } else if (!is_space(c)) {
+                s->state = S_LOST;
+                s->open = false;
+                return (long)n;
+            }
+            break;
+        case S_AVAL: {
+            /* The value up to the closing quote, in one step. */
+            const char *q = memchr(p + i - 1, s->quote, n - (i - 1));
+            size_t upto = q ? (size_t)(q - p) : n;
+            size_t run = upto - (i - 1);
+            if (c == '\n')
+                s->line--; /* counted again below */
+            s->line += (long)count_nl(p + i - 1, run);
+            s->vlen += run;
+            s->mark_len += run - 1;
+            if (s->vlen > CRTK_XML_MAX_ATTR_VALUE) {
+                snprintf(msg, sizeof msg,
+                         "an attribute value of element <%s> is longer than %u bytes", s->name,
+                         CRTK_XML_MAX_ATTR_VALUE);
+                return fail(s, s->tag_line, msg);
+            }
+            if (s->mark_len > CRTK_XML_MAX_MARKUP)
+                return fail(s, s->tag_line, "markup (a tag, comment or CDATA section) is longer "
+                                            "than 4194304 bytes");
+            if (q) {
+                i = upto + 1;
+                s->state = S_STAG;
+            } else {
+                i = n;
+            }
+            break;
+        }
+        case S_SLASH:
+            if (c != '>') {
+                s->state = S_LOST;
+                s->open = false;
+                return (long)n;
+            }
+            s->open = false;
+            s->state = S_TEXT;
+            if (s->depth <= 1) {
+                *boundary = true;
+                return (long)i;
+            }
+            break;
+        default:
+            return (long)n;
+        }
+    }
+    return (long)n;
+}
