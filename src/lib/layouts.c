@@ -261,8 +261,8 @@ const crtk_item *crtk_layout_find_n(const crtk_layout *l, const char *id, size_t
     return NULL;
 }
 
-const crtk_item *crtk__layout_find_after(
-    const crtk_layout *l, int *memo, int prev, const char *id, size_t n)
+const crtk_item *
+crtk__layout_find_after(const crtk_layout *l, int *memo, int prev, const char *id, size_t n)
 {
     int *m = &memo[prev + 1];
     const crtk_item *it;

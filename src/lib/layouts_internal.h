@@ -66,8 +66,8 @@ bool crtk__valid_naaccr_id(const char *s, size_t n);
  * remembers for each item the item that followed it last time; prev is the index of the
  * item read before in the same container, -1 for its first. A hit costs one comparison of
  * the id; a miss falls back to the hash and updates the memo, so any order is correct. */
-const crtk_item *crtk__layout_find_after(
-    const crtk_layout *l, int *memo, int prev, const char *id, size_t n);
+const crtk_item *
+crtk__layout_find_after(const crtk_layout *l, int *memo, int prev, const char *id, size_t n);
 
 /* Record-type index 0..3 of a letter, -1 if none. */
 int crtk__rt_index(char c);

@@ -24,10 +24,10 @@
 #include <string.h>
 
 #define NAACCR_NS   "http://naaccr.org/naaccrxml"
-#define MAX_VALUE   (1u << 20) /* longest Item value: 1 MiB */
-#define MAX_DEPTH   64         /* deepest element nesting accepted */
-#define MAX_EXT     (1u << 20) /* longest extension kept verbatim */
-#define MAX_ITEMS   (1L << 20) /* Items in one Patient (its Tumors included) */
+#define MAX_VALUE   (1u << 20)  /* longest Item value: 1 MiB */
+#define MAX_DEPTH   64          /* deepest element nesting accepted */
+#define MAX_EXT     (1u << 20)  /* longest extension kept verbatim */
+#define MAX_ITEMS   (1L << 20)  /* Items in one Patient (its Tumors included) */
 #define MAX_DOCTYPE (64u << 10) /* bytes given to libxml2 inside a DOCTYPE before refusing */
 #define RAW_NO_GT   (64u << 10) /* bytes without '>' accepted in an encoding not scanned */
 #define CHUNK       (64u << 10) /* bytes read from the input at a time */
@@ -68,12 +68,13 @@ typedef struct xr {
     const crtk_layout *lay;
     unsigned rtbit;
     const crtk_item *it_rt, *it_ver; /* recordType, naaccrRecordVersion */
-    int *memo; /* crtk__layout_find_after's memory, one per level */
+    int *memo;                       /* crtk__layout_find_after's memory, one per level */
     int memo_n;
     /* Input and pre-scanner. */
     crtk__xscan scan;
     char *buf;
     size_t cap, len, fed, lexed, hold; /* hold: start of the open construct (scan.open) */
+    size_t base_off;                   /* input offset of buf[0] */
     bool raw;                          /* encoding not ASCII-compatible: byte by byte */
     size_t raw_since_gt, lost_bytes;
     bool eof_fed, cap_checked;
@@ -100,9 +101,9 @@ typedef struct xr {
     int ext_tumor, ext_phase_root;
     crtk_level ext_lv;
     strbuf ext;
-    size_t ext_ins;      /* where declarations found missing are inserted */
-    strbuf ext_added;    /* those declarations */
-    extns *ens;          /* namespaces in scope inside the extension */
+    size_t ext_ins;   /* where declarations found missing are inserted */
+    strbuf ext_added; /* those declarations */
+    extns *ens;       /* namespaces in scope inside the extension */
     int nens, capens;
     const xmlChar **added; /* prefixes declared at the extension's top: prefix, uri pairs */
     int nadded, capadded;
@@ -200,8 +201,8 @@ static int fail_xml(crtk_reader *rd, xr *x)
         return crtk__rfail(rd, x->io_err.code ? x->io_err.code : CRTK_EIO, 0, 0, NULL, "%s",
                            x->io_err.message[0] ? x->io_err.message : "read failed");
     if (!x->xml_failed)
-        return crtk__rfail(rd, CRTK_EPARSE, x->ctxt && x->ctxt->input ? x->ctxt->input->line : 0,
-                           0, NULL, "malformed XML");
+        return crtk__rfail(rd, CRTK_EPARSE, x->ctxt && x->ctxt->input ? x->ctxt->input->line : 0, 0,
+                           NULL, "malformed XML");
     if (x->xml_domain == XML_FROM_I18N || x->xml_code == XML_ERR_INVALID_ENCODING ||
         x->xml_code == XML_ERR_UNSUPPORTED_ENCODING || x->xml_code == XML_ERR_UNKNOWN_ENCODING ||
         (x->xml_code == XML_ERR_INVALID_CHAR && strstr(x->xml_msg, "not proper UTF-8")))
@@ -454,7 +455,8 @@ static int root_attributes(crtk_reader *rd,
         }
         if (is_naaccr_uri(x, href))
             continue; /* a prefix for the standard elements: writers use the default */
-        rc = add_attr(&rd->extra_root, "xmlns", (const char *)prefix, href ? (const char *)href : "");
+        rc = add_attr(&rd->extra_root, "xmlns", (const char *)prefix,
+                      href ? (const char *)href : "");
         if (rc < 0)
             return crtk__rfail(rd, CRTK_ENOMEM, line, 0, NULL, "out of memory");
     }
@@ -462,9 +464,9 @@ static int root_attributes(crtk_reader *rd,
         const xmlChar *name = attrs[5 * i], *prefix = attrs[5 * i + 1], *uri = attrs[5 * i + 2];
         char *v;
         if (ncopies == (int)CRTK_XML_MAX_ATTRS) {
-            rc = crtk__rfail(rd, CRTK_ELIMIT, line, 0, NULL,
-                             "element <NaaccrData> has more than %u attributes",
-                             CRTK_XML_MAX_ATTRS);
+            rc =
+                crtk__rfail(rd, CRTK_ELIMIT, line, 0, NULL,
+                            "element <NaaccrData> has more than %u attributes", CRTK_XML_MAX_ATTRS);
             break;
         }
         v = attr_dup(attrs[5 * i + 3], attrs[5 * i + 4]);
@@ -529,8 +531,8 @@ static int root_attributes(crtk_reader *rd,
     }
 
     if (!rtype) {
-        rc = crtk__rfail(rd, CRTK_EINVALID, line, 0, NULL,
-                         "NaaccrData has no recordType attribute");
+        rc =
+            crtk__rfail(rd, CRTK_EINVALID, line, 0, NULL, "NaaccrData has no recordType attribute");
         goto out;
     }
     if (strlen(rtype) != 1 || !crtk_rectype_bit(rtype[0])) {
@@ -627,8 +629,7 @@ static int root_element(xr *x,
     x->memo = calloc((size_t)x->memo_n * CRTK_LEVELS, sizeof *x->memo);
     if (!x->memo)
         return crtk__rfail(rd, CRTK_ENOMEM, line, 0, NULL, "out of memory");
-    if (sb_adds(&rd->encoding, x->ctxt->encoding ? (const char *)x->ctxt->encoding : "UTF-8") <
-        0)
+    if (sb_adds(&rd->encoding, x->ctxt->encoding ? (const char *)x->ctxt->encoding : "UTF-8") < 0)
         return crtk__rfail(rd, CRTK_ENOMEM, line, 0, NULL, "out of memory");
     rd->info.format = CRTK_FORMAT_XML;
     rd->info.layout = x->lay;
@@ -646,8 +647,8 @@ static int root_element(xr *x,
 
 /* An Item starts: note its attributes (naaccrId and naaccrNum are copied: they are needed
  * when the value has been read); the value is gathered by the character handler. */
-static void item_start(
-    xr *x, crtk_level lv, int tumor, int nb_attrs, const xmlChar **attrs, long line)
+static void
+item_start(xr *x, crtk_level lv, int tumor, int nb_attrs, const xmlChar **attrs, long line)
 {
     crtk_reader *rd = x->rd;
     int i;
@@ -1111,10 +1112,9 @@ static int ext_done(xr *x)
     if ((rc = ext_limit(x)) < 0)
         return rc;
     if (x->ext_lv == CRTK_LEVEL_ROOT)
-        return x->ext_phase_root < 2 ? keep_root_extension(rd, x, x->ext.s, x->ext.len)
-                                     : CRTK_OK;
-    rc = crtk_record_add_extension(x->rec, x->ext_lv, x->ext_tumor < 0 ? 0 : x->ext_tumor,
-                                   x->ext.s, x->ext.len);
+        return x->ext_phase_root < 2 ? keep_root_extension(rd, x, x->ext.s, x->ext.len) : CRTK_OK;
+    rc = crtk_record_add_extension(x->rec, x->ext_lv, x->ext_tumor < 0 ? 0 : x->ext_tumor, x->ext.s,
+                                   x->ext.len);
     if (rc < 0)
         return crtk__rfail(rd, rc, x->ext_line, 0, NULL, "cannot keep extension: %s",
                            crtk_status_str(rc));
@@ -1187,8 +1187,8 @@ static void end_text(xr *x)
         crtk__finding(x->rd, CRTK_SEV_ERROR, "unexpected-text", x->run_line, 0, 0, NULL,
                       "text outside an Item in NaaccrData is ignored");
     else
-        crtk__finding(x->rd, CRTK_SEV_ERROR, "unexpected-text", x->run_line, 0, f->tumor + 1,
-                      NULL, "text outside an Item in %s is ignored",
+        crtk__finding(x->rd, CRTK_SEV_ERROR, "unexpected-text", x->run_line, 0, f->tumor + 1, NULL,
+                      "text outside an Item in %s is ignored",
                       level_names[f->role == R_PATIENT ? CRTK_LEVEL_PATIENT : CRTK_LEVEL_TUMOR]);
 }
 
@@ -1221,8 +1221,9 @@ static int container_child(xr *x,
 
     if (root && k == K_PATIENT) {
         if (!x->rec)
-            return crtk__rfail(rd, CRTK_EPARSE, line, 0, NULL, "internal error: a Patient "
-                                                               "outside a read");
+            return crtk__rfail(rd, CRTK_EPARSE, line, 0, NULL,
+                               "internal error: a Patient "
+                               "outside a read");
         if (x->patient_ready)
             return crtk__rfail(rd, CRTK_EPARSE, line, 0, NULL,
                                "internal error: a second Patient in one parser step");
@@ -1256,9 +1257,8 @@ static int container_child(xr *x,
                               phase == 1 ? "an extension" : "a Patient",
                               phase == 1 ? "" : "; its value is dropped");
             else
-                crtk__finding(rd, CRTK_SEV_ERROR, "item-out-of-order", line, 0, f->tumor + 1,
-                              NULL, "Item after %s in %s",
-                              phase == 1 ? "an extension" : "a Tumor", what);
+                crtk__finding(rd, CRTK_SEV_ERROR, "item-out-of-order", line, 0, f->tumor + 1, NULL,
+                              "Item after %s in %s", phase == 1 ? "an extension" : "a Tumor", what);
         }
         nf->role = R_ITEM;
         item_start(x, lv, root ? -1 : f->tumor, nb_attrs, attrs, line);
@@ -1309,15 +1309,14 @@ static int container_child(xr *x,
         return CRTK_OK;
     }
     if (k == K_NO_NS)
-        crtk__finding(rd, CRTK_SEV_ERROR, "unknown-element", line, 0, root ? 0 : f->tumor + 1,
-                      NULL, "element <%s> in no namespace inside %s; skipped", localname, what);
+        crtk__finding(rd, CRTK_SEV_ERROR, "unknown-element", line, 0, root ? 0 : f->tumor + 1, NULL,
+                      "element <%s> in no namespace inside %s; skipped", localname, what);
     else if (k == K_OTHER_NAACCR)
-        crtk__finding(rd, CRTK_SEV_ERROR, "unknown-element", line, 0, root ? 0 : f->tumor + 1,
-                      NULL, "unknown NAACCR element <%s> inside %s; skipped", localname, what);
+        crtk__finding(rd, CRTK_SEV_ERROR, "unknown-element", line, 0, root ? 0 : f->tumor + 1, NULL,
+                      "unknown NAACCR element <%s> inside %s; skipped", localname, what);
     else
-        crtk__finding(rd, CRTK_SEV_ERROR, "unexpected-element", line, 0,
-                      root ? 0 : f->tumor + 1, NULL, "<%s> is not allowed inside %s; skipped",
-                      localname, what);
+        crtk__finding(rd, CRTK_SEV_ERROR, "unexpected-element", line, 0, root ? 0 : f->tumor + 1,
+                      NULL, "<%s> is not allowed inside %s; skipped", localname, what);
     skip(x);
     return CRTK_OK;
 }
@@ -1588,6 +1587,7 @@ static long refill(crtk_reader *rd, xr *x)
     long n;
 
     if (x->fed) {
+        x->base_off += x->fed;
         memmove(x->buf, x->buf + x->fed, x->len - x->fed);
         x->len -= x->fed;
         x->lexed -= x->fed;
@@ -1643,8 +1643,8 @@ static int pump(crtk_reader *rd, xr *x)
             } else {
                 bool boundary;
                 size_t open_at;
-                long k = crtk__xscan_run(&x->scan, x->buf + x->lexed, x->len - x->lexed,
-                                         &boundary, &open_at);
+                long k = crtk__xscan_run(&x->scan, x->buf + x->lexed, x->len - x->lexed, &boundary,
+                                         &open_at);
                 if (k < 0)
                     return crtk__rfail(rd, CRTK_ELIMIT, x->scan.err_line, 0, NULL, "%s",
                                        x->scan.err);
@@ -1691,8 +1691,8 @@ static int drain_start(crtk_reader *rd, xr *x, int rc)
     while (!x->xml_failed && x->lexed < x->len && !x->scan.lost && !x->raw) {
         bool boundary;
         size_t open_at;
-        long k = crtk__xscan_run(&x->scan, x->buf + x->lexed, x->len - x->lexed, &boundary,
-                                 &open_at);
+        long k =
+            crtk__xscan_run(&x->scan, x->buf + x->lexed, x->len - x->lexed, &boundary, &open_at);
         if (k < 0)
             break;
         if (open_at != SIZE_MAX)
@@ -1711,6 +1711,47 @@ static int drain_start(crtk_reader *rd, xr *x, int rc)
     }
     x->draining = false;
     return rc;
+}
+
+/* libxml2's reader parsed the input in 512-byte pieces until it had the document element:
+ * a well-formedness or encoding error in those bytes was an error of opening the file. Keep that:
+ * parse the same bytes once more with a parser that builds nothing (at most a few KiB, once per
+ * file). */
+static void dry_error(void *ctx, xmlErrorPtr e)
+{
+    xr *x = ctx;
+
+    if (e && e->level != XML_ERR_WARNING)
+        xml_error(x, e);
+}
+
+static int lookahead(crtk_reader *rd, xr *x)
+{
+    size_t end;
+    xmlSAXHandler sax;
+    xmlParserCtxtPtr c;
+
+    if (x->base_off || x->raw)
+        return CRTK_OK; /* the first bytes are gone (a very long prolog), or not scanned */
+    end = (x->fed + 511) / 512 * 512;
+    if (end > x->len)
+        end = x->len;
+    if (end <= x->fed)
+        return CRTK_OK;
+    memset(&sax, 0, sizeof sax);
+    sax.initialized = XML_SAX2_MAGIC;
+    sax.serror = dry_error;
+    c = xmlCreatePushParserCtxt(&sax, NULL, NULL, 0, rd->in.name);
+    if (!c)
+        return CRTK_OK;
+    c->_private = x;
+    xmlCtxtUseOptions(c, XML_PARSE_NONET | XML_PARSE_BIG_LINES);
+    c->userData = x;
+    xmlParseChunk(c, x->buf, (int)end, 0);
+    if (c->myDoc)
+        xmlFreeDoc(c->myDoc);
+    xmlFreeParserCtxt(c);
+    return x->xml_failed ? fail_xml(rd, x) : CRTK_OK;
 }
 
 /* ---- the backend -------------------------------------------------------------------------- */
@@ -1775,6 +1816,9 @@ static int start(crtk_reader *rd)
             goto out;
         }
     }
+    rc = lookahead(rd, x);
+    if (rc < 0)
+        goto out;
     x->it_rt = crtk_layout_find(x->lay, "recordType");
     x->it_ver = crtk_layout_find(x->lay, "naaccrRecordVersion");
     rc = CRTK_OK;

@@ -87,8 +87,9 @@ long crtk__xscan_run(crtk__xscan *s, const char *p, size_t n, bool *boundary, si
             s->line++;
         i++;
         if (++s->mark_len > CRTK_XML_MAX_MARKUP)
-            return fail(s, s->tag_line, "markup (a tag, comment or CDATA section) is longer "
-                                        "than 4194304 bytes");
+            return fail(s, s->tag_line,
+                        "markup (a tag, comment or CDATA section) is longer "
+                        "than 4194304 bytes");
         switch (s->state) {
         case S_LT:
             if (c == '/') {
@@ -213,8 +214,8 @@ long crtk__xscan_run(crtk__xscan *s, const char *p, size_t n, bool *boundary, si
                 s->state = S_SLASH;
             } else if (!is_space(c)) {
                 if (++s->nattrs > CRTK_XML_MAX_ATTRS) {
-                    snprintf(msg, sizeof msg, "element <%s> has more than %u attributes",
-                             s->name, CRTK_XML_MAX_ATTRS);
+                    snprintf(msg, sizeof msg, "element <%s> has more than %u attributes", s->name,
+                             CRTK_XML_MAX_ATTRS);
                     return fail(s, s->tag_line, msg);
                 }
                 s->state = S_ANAME;
@@ -258,8 +259,9 @@ long crtk__xscan_run(crtk__xscan *s, const char *p, size_t n, bool *boundary, si
                 return fail(s, s->tag_line, msg);
             }
             if (s->mark_len > CRTK_XML_MAX_MARKUP)
-                return fail(s, s->tag_line, "markup (a tag, comment or CDATA section) is longer "
-                                            "than 4194304 bytes");
+                return fail(s, s->tag_line,
+                            "markup (a tag, comment or CDATA section) is longer "
+                            "than 4194304 bytes");
             if (q) {
                 i = upto + 1;
                 s->state = S_STAG;
