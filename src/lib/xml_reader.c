@@ -74,7 +74,6 @@ typedef struct xr {
     crtk__xscan scan;
     char *buf;
     size_t cap, len, fed, lexed, hold; /* hold: start of the open construct (scan.open) */
-    size_t base_off;                   /* input offset of buf[0] */
     bool raw;                          /* encoding not ASCII-compatible: byte by byte */
     size_t raw_since_gt, lost_bytes;
     bool eof_fed, cap_checked;
@@ -118,7 +117,10 @@ typedef struct xr {
     bool doctype;
     /* First failure: a handler's (rd->err set), an I/O or a libxml2 error. */
     int hfail;
-    bool io_failed, xml_failed, draining;
+    bool io_failed, xml_failed;
+    xmlError dw[8]; /* warnings of the look-ahead parse */
+    char dwmsg[8][200];
+    int ndw;
     crtk_error io_err;
     int xml_code, xml_domain;
     long xml_line, xml_col;
@@ -195,7 +197,7 @@ static int fail_xml(crtk_reader *rd, xr *x)
 {
     int code = CRTK_EPARSE;
 
-    if (x->hfail && !x->draining)
+    if (x->hfail)
         return x->hfail;
     if (x->io_failed)
         return crtk__rfail(rd, x->io_err.code ? x->io_err.code : CRTK_EIO, 0, 0, NULL, "%s",
@@ -1362,11 +1364,6 @@ static void on_start(void *ctx,
         x->st[0].tumor = -1;
         x->st[0].prev = -1;
         rc = root_element(x, localname, uri, nb_ns, nss, nb_attrs, attrs, line);
-        if (rc < 0) {
-            /* Not halted: start() lets libxml2 look at the bytes read (see drain_start). */
-            x->hfail = rc;
-            return;
-        }
     } else {
         f = &x->st[d - 1];
         if (f->role == R_ITEM) {
@@ -1587,7 +1584,6 @@ static long refill(crtk_reader *rd, xr *x)
     long n;
 
     if (x->fed) {
-        x->base_off += x->fed;
         memmove(x->buf, x->buf + x->fed, x->len - x->fed);
         x->len -= x->fed;
         x->lexed -= x->fed;
@@ -1679,65 +1675,45 @@ static int pump(crtk_reader *rd, xr *x)
     }
 }
 
-/* The document element was refused. libxml2's reader, which this reader replaced, read ahead
- * before it showed the first element: a well-formedness error in the bytes already read came
- * first. Give libxml2 those bytes (through the scanner, handlers off) and report its error if
- * it finds one, the refusal otherwise. */
-static int drain_start(crtk_reader *rd, xr *x, int rc)
-{
-    crtk_error refused = rd->err;
-
-    x->draining = true;
-    while (!x->xml_failed && x->lexed < x->len && !x->scan.lost && !x->raw) {
-        bool boundary;
-        size_t open_at;
-        long k =
-            crtk__xscan_run(&x->scan, x->buf + x->lexed, x->len - x->lexed, &boundary, &open_at);
-        if (k < 0)
-            break;
-        if (open_at != SIZE_MAX)
-            x->hold = x->lexed + open_at;
-        x->lexed += (size_t)k;
-        if (!boundary && x->scan.open)
-            break;
-        xmlParseChunk(x->ctxt, x->buf + x->fed, (int)(x->lexed - x->fed), 0);
-        x->fed = x->lexed;
-    }
-    if (x->xml_failed) {
-        rc = fail_xml(rd, x);
-        x->hfail = rc;
-    } else {
-        rd->err = refused;
-    }
-    x->draining = false;
-    return rc;
-}
-
 /* libxml2's reader parsed the input in 512-byte pieces until it had the document element:
- * a well-formedness or encoding error in those bytes was an error of opening the file. Keep that:
- * parse the same bytes once more with a parser that builds nothing (at most a few KiB, once per
- * file). */
+ * a well-formedness or encoding error in those bytes was an error of opening the file,
+ * reported before anything about the document element. Keep that: parse those bytes first
+ * with a parser that builds nothing (a few KiB, once per file). */
 static void dry_error(void *ctx, xmlErrorPtr e)
 {
     xr *x = ctx;
 
-    if (e && e->level != XML_ERR_WARNING)
+    if (!e)
+        return;
+    if (e->level != XML_ERR_WARNING) {
         xml_error(x, e);
+    } else if (x->ndw < (int)(sizeof x->dw / sizeof *x->dw)) {
+        /* reported only if the look-ahead fails: the real parse reports them otherwise */
+        x->dw[x->ndw] = *e;
+        x->dw[x->ndw].message = NULL;
+        crtk__copy(x->dwmsg[x->ndw], sizeof x->dwmsg[0], e->message ? e->message : "warning");
+        x->ndw++;
+    }
 }
 
 static int lookahead(crtk_reader *rd, xr *x)
 {
-    size_t end;
+    crtk__xscan sc;
+    bool boundary;
+    size_t open_at, end;
+    long k;
     xmlSAXHandler sax;
     xmlParserCtxtPtr c;
 
-    if (x->base_off || x->raw)
-        return CRTK_OK; /* the first bytes are gone (a very long prolog), or not scanned */
-    end = (x->fed + 511) / 512 * 512;
+    if (x->raw)
+        return CRTK_OK;
+    crtk__xscan_init(&sc);
+    k = crtk__xscan_run(&sc, x->buf, x->len, &boundary, &open_at);
+    if (k < 0 || !boundary)
+        return CRTK_OK; /* limits are the pump's; a very long prolog: no look-ahead */
+    end = ((size_t)k + 511) / 512 * 512;
     if (end > x->len)
         end = x->len;
-    if (end <= x->fed)
-        return CRTK_OK;
     memset(&sax, 0, sizeof sax);
     sax.initialized = XML_SAX2_MAGIC;
     sax.serror = dry_error;
@@ -1751,7 +1727,14 @@ static int lookahead(crtk_reader *rd, xr *x)
     if (c->myDoc)
         xmlFreeDoc(c->myDoc);
     xmlFreeParserCtxt(c);
-    return x->xml_failed ? fail_xml(rd, x) : CRTK_OK;
+    if (!x->xml_failed)
+        return CRTK_OK;
+    for (k = 0; k < x->ndw; k++) {
+        x->dw[k].message = x->dwmsg[k];
+        xml_error(x, &x->dw[k]);
+    }
+    x->hfail = fail_xml(rd, x);
+    return x->hfail;
 }
 
 /* ---- the backend -------------------------------------------------------------------------- */
@@ -1804,10 +1787,13 @@ static int start(crtk_reader *rd)
     x->s_num = xmlDictLookup(x->ctxt->dict, BAD_CAST "naaccrNum", -1);
     x->s_xml = xmlDictLookup(x->ctxt->dict, BAD_CAST "xml", -1);
     crtk__xscan_init(&x->scan);
+    rc = (int)refill(rd, x);
+    if (rc >= 0)
+        rc = lookahead(rd, x);
+    if (rc < 0)
+        goto out;
     while (!x->root_seen) {
         rc = pump(rd, x);
-        if (rc < 0 && x->hfail && !x->io_failed)
-            rc = drain_start(rd, x, rc);
         if (rc < 0)
             goto out;
         if (rc == 0 && !x->root_seen) {
@@ -1816,9 +1802,6 @@ static int start(crtk_reader *rd)
             goto out;
         }
     }
-    rc = lookahead(rd, x);
-    if (rc < 0)
-        goto out;
     x->it_rt = crtk_layout_find(x->lay, "recordType");
     x->it_ver = crtk_layout_find(x->lay, "naaccrRecordVersion");
     rc = CRTK_OK;
