@@ -47,15 +47,17 @@ static long fail(crtk__xscan *s, long line, const char *msg)
 
 static size_t count_nl(const char *p, size_t n)
 {
-    size_t k = 0;
-    const char *e = p + n;
+    size_t k = 0, i;
 
-    while ((p = memchr(p, '\n', (size_t)(e - p))) != NULL) {
-        k++;
-        p++;
-    }
+    for (i = 0; i < n; i++)
+        k += p[i] == '\n';
     return k;
 }
+
+/* Bytes that end a name: blank, '>', '/', '='. */
+static const unsigned char name_end[256] = {
+    [' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, ['>'] = 1, ['/'] = 1, ['='] = 1,
+};
 
 long crtk__xscan_run(crtk__xscan *s, const char *p, size_t n, bool *boundary, size_t *open_at)
 {
@@ -82,6 +84,50 @@ long crtk__xscan_run(crtk__xscan *s, const char *p, size_t n, bool *boundary, si
             s->mark_len = 1;
             *open_at = upto;
             continue;
+        }
+        if (s->state == S_SNAME || s->state == S_ANAME) {
+            /* the rest of the name in one step */
+            size_t j = i;
+            while (j < n && !name_end[(unsigned char)p[j]])
+                j++;
+            if (s->state == S_SNAME) {
+                size_t k;
+                for (k = i; k < j && s->name_len + (k - i) < sizeof s->name - 1; k++)
+                    s->name[s->name_len + (k - i)] = p[k];
+                s->name[s->name_len + (k - i)] = '\0';
+            }
+            s->name_len += j - i;
+            s->mark_len += j - i;
+            if (s->name_len > CRTK_XML_MAX_NAME) {
+                snprintf(msg, sizeof msg, "%s name \"%.40s...\" is longer than %u bytes",
+                         s->state == S_SNAME ? "an element" : "an attribute", s->name,
+                         CRTK_XML_MAX_NAME);
+                return fail(s, s->tag_line, msg);
+            }
+            if (s->mark_len > CRTK_XML_MAX_MARKUP)
+                return fail(s, s->tag_line,
+                            "markup (a tag, comment or CDATA section) is longer "
+                            "than 4194304 bytes");
+            i = j;
+            if (i == n)
+                break;
+            s->state = s->state == S_SNAME ? S_STAG : S_AEQ;
+            continue;
+        }
+        if (s->state == S_ENDTAG) {
+            const char *gt = memchr(p + i, '>', n - i);
+            size_t upto = gt ? (size_t)(gt - p) : n;
+            s->line += (long)count_nl(p + i, upto - i);
+            s->mark_len += upto - i;
+            if (s->mark_len > CRTK_XML_MAX_NAME + 64) {
+                snprintf(msg, sizeof msg, "an end tag is longer than %u bytes",
+                         CRTK_XML_MAX_NAME + 64);
+                return fail(s, s->tag_line, msg);
+            }
+            if (!gt)
+                return (long)n;
+            i = upto; /* the '>' is handled below */
+            c = '>';
         }
         if (c == '\n')
             s->line++;
@@ -179,27 +225,6 @@ long crtk__xscan_run(crtk__xscan *s, const char *p, size_t n, bool *boundary, si
                 s->state = S_TEXT;
             } else {
                 s->sub = c == '?';
-            }
-            break;
-        case S_SNAME:
-        case S_ANAME:
-            if (is_space(c) || c == '>' || c == '/' || c == '=') {
-                i--; /* look at it again in the next state */
-                s->mark_len--;
-                if (c == '\n')
-                    s->line--;
-                s->state = s->state == S_SNAME ? S_STAG : S_AEQ;
-                break;
-            }
-            if (++s->name_len > CRTK_XML_MAX_NAME) {
-                snprintf(msg, sizeof msg, "%s name \"%.40s...\" is longer than %u bytes",
-                         s->state == S_SNAME ? "an element" : "an attribute", s->name,
-                         CRTK_XML_MAX_NAME);
-                return fail(s, s->tag_line, msg);
-            }
-            if (s->state == S_SNAME && s->name_len < sizeof s->name) {
-                s->name[s->name_len - 1] = (char)c;
-                s->name[s->name_len] = '\0';
             }
             break;
         case S_STAG:
