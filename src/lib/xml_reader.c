@@ -829,52 +829,38 @@ static int store_root(crtk_reader *rd, xr *x, const crtk_item *it, long line)
 /* ---- extensions --------------------------------------------------------------------------- */
 
 /* Extensions are kept as libxml2 serialized them when the reader built nodes
- * (xmlNodeDump of a copy of the subtree): text escaped with character references for
- * non-ASCII, attribute values with decimal ones, empty elements as <e/>, and each
+ * (xmlNodeDump of a copy of the subtree): <, >, & and CR escaped in text (UTF-8 as is), tab,
+ * LF, CR, quotes and non-ASCII characters too in attribute values, empty elements as <e/>, and each
  * namespace used but declared outside the extension declared on its top element. */
 
 static int ext_add_escaped_text(strbuf *b, const xmlChar *s, int n)
 {
-    static const char hex[] = "0123456789ABCDEF";
-    int i, rc = 0;
+    int i, from = 0, rc = 0;
 
     for (i = 0; i < n && rc == 0; i++) {
-        unsigned c = s[i];
-        if (c == '<')
-            rc = sb_add(b, "&lt;", 4);
-        else if (c == '>')
-            rc = sb_add(b, "&gt;", 4);
-        else if (c == '&')
-            rc = sb_add(b, "&amp;", 5);
-        else if ((c >= 0x20 && c < 0x80) || c == '\n' || c == '\t')
-            rc = sb_addc(b, (char)c);
-        else {
-            unsigned val = c;
-            char tmp[16];
-            int k = 0, len = 1, j;
-            if (c >= 0x80) {
-                if ((c & 0xE0) == 0xC0)
-                    len = 2, val = c & 0x1F;
-                else if ((c & 0xF0) == 0xE0)
-                    len = 3, val = c & 0x0F;
-                else
-                    len = 4, val = c & 0x07;
-                for (j = 1; j < len && i + j < n; j++)
-                    val = (val << 6) | (s[i + j] & 0x3F);
-                i += len - 1;
-            }
-            tmp[k++] = '&';
-            tmp[k++] = '#';
-            tmp[k++] = 'x';
-            for (j = 28; j > 0 && !(val >> j); j -= 4)
-                ;
-            for (; j >= 0; j -= 4)
-                tmp[k++] = hex[(val >> j) & 0xF];
-            tmp[k++] = ';';
-            rc = sb_add(b, tmp, (size_t)k);
+        const char *rep;
+        switch (s[i]) {
+        case '<':
+            rep = "&lt;";
+            break;
+        case '>':
+            rep = "&gt;";
+            break;
+        case '&':
+            rep = "&amp;";
+            break;
+        case '\r':
+            rep = "&#13;";
+            break;
+        default:
+            continue;
         }
+        rc = sb_add(b, (const char *)s + from, (size_t)(i - from));
+        if (rc == 0)
+            rc = sb_adds(b, rep);
+        from = i + 1;
     }
-    return rc;
+    return rc ? rc : sb_add(b, (const char *)s + from, (size_t)(n - from));
 }
 
 static int ext_add_escaped_attr(strbuf *b, const xmlChar *s, const xmlChar *end)
@@ -908,7 +894,7 @@ static int ext_add_escaped_attr(strbuf *b, const xmlChar *s, const xmlChar *end)
             rc = sb_add(b, "&amp;", 5);
             break;
         default:
-            if (c >= 0x80 && s + 1 < end) {
+            if (c >= 0x80 && s + 1 < end) { /* a character reference, as libxml2 wrote it */
                 unsigned val;
                 int len, j;
                 if (c < 0xE0)
@@ -920,7 +906,7 @@ static int ext_add_escaped_attr(strbuf *b, const xmlChar *s, const xmlChar *end)
                 for (j = 1; j < len && s + j < end; j++)
                     val = (val << 6) | (s[j] & 0x3F);
                 s += len - 1;
-                rc = sb_printf(b, "&#%u;", val);
+                rc = sb_printf(b, "&#x%X;", val);
             } else {
                 rc = sb_addc(b, (char)c);
             }
