@@ -1695,9 +1695,11 @@ static int lookahead(crtk_reader *rd, xr *x)
         return CRTK_OK;
     crtk__xscan_init(&sc);
     k = crtk__xscan_run(&sc, x->buf, x->len, &boundary, &open_at);
-    if (k < 0 || !boundary)
-        return CRTK_OK; /* limits are the pump's; a very long prolog: no look-ahead */
-    end = ((size_t)k + 511) / 512 * 512;
+    if (k < 0 || sc.lost)
+        return CRTK_OK; /* limits are the pump's; a DOCTYPE is refused when it ends */
+    if (!boundary && !sc.broken)
+        return CRTK_OK; /* a very long prolog */
+    end = boundary ? ((size_t)k + 511) / 512 * 512 : 4096;
     if (end > x->len)
         end = x->len;
     memset(&sax, 0, sizeof sax);

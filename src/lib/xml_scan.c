@@ -119,11 +119,10 @@ long crtk__xscan_run(crtk__xscan *s, const char *p, size_t n, bool *boundary, si
             size_t upto = gt ? (size_t)(gt - p) : n;
             s->line += (long)count_nl(p + i, upto - i);
             s->mark_len += upto - i;
-            if (s->mark_len > CRTK_XML_MAX_NAME + 64) {
-                snprintf(msg, sizeof msg, "an end tag is longer than %u bytes",
-                         CRTK_XML_MAX_NAME + 64);
-                return fail(s, s->tag_line, msg);
-            }
+            if (s->mark_len > CRTK_XML_MAX_MARKUP)
+                return fail(s, s->tag_line,
+                            "markup (a tag, comment or CDATA section) is longer "
+                            "than 4194304 bytes");
             if (!gt)
                 return (long)n;
             i = upto; /* the '>' is handled below */
@@ -147,7 +146,8 @@ long crtk__xscan_run(crtk__xscan *s, const char *p, size_t n, bool *boundary, si
                 s->state = S_PI;
                 s->sub = 0;
             } else if (is_space(c) || c == '>' || c == '<' || c == '=') {
-                s->state = S_LOST; /* not well-formed: libxml2 says where */
+                s->state = S_LOST;
+                s->broken = !s->lost; /* not well-formed: libxml2 says where */
                 s->open = false;
                 return (long)n;
             } else {
@@ -158,22 +158,17 @@ long crtk__xscan_run(crtk__xscan *s, const char *p, size_t n, bool *boundary, si
                 s->name[1] = '\0';
             }
             break;
-        case S_ENDTAG:
-            if (c == '>') {
-                s->open = false;
-                s->state = S_TEXT;
-                if (--s->depth <= 1) {
-                    if (s->depth < 0) {
-                        s->state = S_LOST;
-                        return (long)n;
-                    }
-                    *boundary = true;
-                    return (long)i;
+        case S_ENDTAG: /* its '>' (the rest was skipped above) */
+            s->open = false;
+            s->state = S_TEXT;
+            if (--s->depth <= 1) {
+                if (s->depth < 0) {
+                    s->state = S_LOST;
+                    s->broken = !s->lost;
+                    return (long)n;
                 }
-            } else if (s->mark_len > CRTK_XML_MAX_NAME + 64) {
-                snprintf(msg, sizeof msg, "an end tag is longer than %u bytes",
-                         CRTK_XML_MAX_NAME + 64);
-                return fail(s, s->tag_line, msg);
+                *boundary = true;
+                return (long)i;
             }
             break;
         case S_BANG:
@@ -192,7 +187,9 @@ long crtk__xscan_run(crtk__xscan *s, const char *p, size_t n, bool *boundary, si
                 }
             } else {
                 s->state = S_LOST;
+                s->broken = !s->lost;
                 s->lost = true;
+                s->broken = false;
                 s->open = false;
                 return (long)n;
             }
@@ -252,6 +249,7 @@ long crtk__xscan_run(crtk__xscan *s, const char *p, size_t n, bool *boundary, si
                 s->state = S_AQ;
             else if (!is_space(c)) {
                 s->state = S_LOST;
+                s->broken = !s->lost;
                 s->open = false;
                 return (long)n;
             }
@@ -263,6 +261,7 @@ long crtk__xscan_run(crtk__xscan *s, const char *p, size_t n, bool *boundary, si
                 s->vlen = 0;
             } else if (!is_space(c)) {
                 s->state = S_LOST;
+                s->broken = !s->lost;
                 s->open = false;
                 return (long)n;
             }
@@ -298,6 +297,7 @@ long crtk__xscan_run(crtk__xscan *s, const char *p, size_t n, bool *boundary, si
         case S_SLASH:
             if (c != '>') {
                 s->state = S_LOST;
+                s->broken = !s->lost;
                 s->open = false;
                 return (long)n;
             }

@@ -32,6 +32,7 @@ typedef struct crtk__xscan {
     char name[64]; /* start of the element name, for messages */
     bool open;     /* a construct is in progress (its bytes should not be fed yet) */
     bool lost;     /* markup the scanner does not follow (a DOCTYPE): no boundaries */
+    bool broken;   /* markup that is not well-formed: no boundaries (libxml2 says where) */
     long err_line;
     char err[160];
 } crtk__xscan;
