@@ -77,6 +77,21 @@ long crtk__xscan_run(crtk__xscan *s, const char *p, size_t n, bool *boundary, si
             s->line += (long)count_nl(p + i, upto - i);
             if (!lt)
                 return (long)n;
+            /* Most tags of a file: <Item naaccrId="..."> inside a Patient, taken whole. It
+             * opens an element at depth 2 or more: no boundary, no limit but the value's. */
+            if (s->depth >= 2 && n - upto >= 18 && !memcmp(lt, "<Item naaccrId=\"", 16)) {
+                size_t lim = n - upto - 16;
+                const char *q;
+                if (lim > CRTK_XML_MAX_ATTR_VALUE)
+                    lim = CRTK_XML_MAX_ATTR_VALUE;
+                q = memchr(lt + 16, '"', lim);
+                if (q && q + 1 < p + n && q[1] == '>') {
+                    s->line += (long)count_nl(lt + 16, (size_t)(q - lt - 16));
+                    s->depth++;
+                    i = (size_t)(q + 2 - p);
+                    continue;
+                }
+            }
             i = upto + 1;
             s->state = S_LT;
             s->open = true;
