@@ -5,7 +5,7 @@
  * access, DTDs and entity expansion off. */
 #include "layouts_internal.h"
 #include "error_internal.h"
-#include "xml_scan_internal.h"
+#include "xml_scan.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -250,11 +250,21 @@ load_dictionary(crtk_layout *l, const char *name, const char *xml, size_t len, c
         return dfail(err, name, 0, NULL, "dictionary is larger than 16 MiB%s%s", "", "");
     {
         /* Bounded tags first: libxml2 would spend minutes on a tag of 100,000 attributes. */
-        crtk__xml_scanner sc;
-        crtk__xml_scan_init(&sc);
-        if ((rc = crtk__xml_scan(&sc, xml, len, err)) < 0) {
-            crtk__error_source(err, name);
-            return rc;
+        crtk__xscan sc;
+        size_t at = 0;
+        crtk__xscan_init(&sc);
+        while (at < len) {
+            bool boundary;
+            size_t open_at;
+            long k = crtk__xscan_run(&sc, xml + at, len - at, &boundary, &open_at);
+            if (k < 0) {
+                rc = crtk__fail_at(err, CRTK_ELIMIT, sc.err_line, 0, NULL, "%s", sc.err);
+                crtk__error_source(err, name);
+                return rc;
+            }
+            if (k == 0)
+                break;
+            at += (size_t)k;
         }
     }
     {

@@ -261,6 +261,23 @@ const crtk_item *crtk_layout_find_n(const crtk_layout *l, const char *id, size_t
     return NULL;
 }
 
+const crtk_item *
+crtk__layout_find_after(const crtk_layout *l, int *memo, int prev, const char *id, size_t n)
+{
+    int *m = &memo[prev + 1];
+    const crtk_item *it;
+
+    if (*m > 0) {
+        it = &l->items[*m - 1];
+        if (!strncmp(it->id, id, n) && it->id[n] == '\0')
+            return it; /* the item that followed prev last time follows it again */
+    }
+    it = crtk_layout_find_n(l, id, n);
+    if (it)
+        *m = it->index + 1;
+    return it;
+}
+
 const crtk_item *crtk_layout_find(const crtk_layout *l, const char *id)
 {
     return crtk_layout_find_n(l, id, strlen(id));

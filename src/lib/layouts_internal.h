@@ -61,6 +61,14 @@ int crtk__layout_check(const crtk_layout *l, const char *name, crtk_error *err);
 int crtk__read_file(const char *path, char **buf, size_t *len, crtk_error *err);
 bool crtk__valid_naaccr_id(const char *s, size_t n);
 
+/* naaccrId lookup for items read in sequence (XML files repeat one order of items in every
+ * Patient and Tumor): memo (crtk_layout_count(l) + 1 ints, zeroed, owned by the caller)
+ * remembers for each item the item that followed it last time; prev is the index of the
+ * item read before in the same container, -1 for its first. A hit costs one comparison of
+ * the id; a miss falls back to the hash and updates the memo, so any order is correct. */
+const crtk_item *
+crtk__layout_find_after(const crtk_layout *l, int *memo, int prev, const char *id, size_t n);
+
 /* Record-type index 0..3 of a letter, -1 if none. */
 int crtk__rt_index(char c);
 

@@ -1,33 +1,39 @@
-/* xml_reader.c - streaming NAACCR XML reader on libxml2's xmlTextReader: one Patient per
- * call, nodes freed as the cursor passes them, so memory is bounded by the patient. Any
- * DOCTYPE is refused (no entity can be declared, so none can expand or load), names are
- * compared as interned pointers and values are gathered in one reused buffer. Per-item
- * problems are findings and reading goes on; malformed XML is a fatal error.
- * Line numbers are the elements' own (libxml2 keeps no columns for nodes: column 0). */
+/* xml_reader.c - streaming NAACCR XML reader on libxml2's SAX2 push parser. The input
+ * module's bytes (file, stdin, memory; gzip decoded) go through a pre-scanner (xml_scan.c)
+ * that refuses hostile markup before libxml2 parses it and cuts the stream just after each
+ * child of NaaccrData, so that every xmlParseChunk call completes at most one Patient: the
+ * reader stays a pull iterator and memory is bounded by the patient. The SAX handlers do
+ * only what NAACCR needs: elements tracked by depth, names compared as interned pointers,
+ * attribute values used in place, character data appended straight to the Item's value.
+ * Any DOCTYPE is refused (no entity can be declared, so none can expand or load).
+ * Per-item problems are findings and reading goes on; malformed XML is a fatal error.
+ * Line numbers are those libxml2 has when it reports an element (the line of the end of
+ * its start tag); there are no columns (column 0). */
 #include "reader_internal.h"
 #include "error_internal.h"
-#include "xml_scan_internal.h"
+#include "layouts_internal.h"
+#include "xml_scan.h"
 
 #include <libxml/parser.h>
-#include <libxml/tree.h>
+#include <libxml/parserInternals.h>
+#include <libxml/SAX2.h>
 #include <libxml/xmlerror.h>
-#include <libxml/xmlreader.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define NAACCR_NS   "http://naaccr.org/naaccrxml"
-#define MAX_VALUE   (1u << 20) /* longest Item value: 1 MiB */
-#define MAX_DEPTH   64         /* deepest element nesting accepted */
-#define MAX_EXT     (1u << 20) /* longest extension kept verbatim */
+#define MAX_VALUE   (1u << 20)  /* longest Item value: 1 MiB */
+#define MAX_DEPTH   64          /* deepest element nesting accepted */
+#define MAX_EXT     (1u << 20)  /* longest extension kept verbatim */
+#define MAX_ITEMS   (1L << 20)  /* Items in one Patient (its Tumors included) */
+#define MAX_DOCTYPE (64u << 10) /* bytes given to libxml2 inside a DOCTYPE before refusing */
+#define RAW_NO_GT   (64u << 10) /* bytes without '>' accepted in an encoding not scanned */
+#define CHUNK       (64u << 10) /* bytes read from the input at a time */
 #define BASE_PREFIX "http://naaccr.org/naaccrxml/naaccr-dictionary-"
-#define ID_CACHE    1024 /* item ids remembered by position in their container */
-/* Markup limits, checked on the bytes before libxml2 parses them: libxml2 2.9 compares each
- * attribute of a tag with all before it, so 200,000 attributes would take minutes. */
-#define MAX_ATTRS         256        /* attributes (and namespace declarations) per tag */
-#define MAX_NAME          1024       /* bytes in an element or attribute name */
-#define MAX_ATTR_VALUE    (1u << 20) /* bytes in an attribute value */
-#define MAX_PATIENT_ITEMS (1L << 20) /* Items in one Patient, its Tumors included */
+
+static const char *const level_names[] = {"NaaccrData", "Patient", "Tumor"};
 
 typedef struct rootval {
     const crtk_item *it;
@@ -38,21 +44,68 @@ typedef struct span {
     size_t off, len;
 } span;
 
+/* What an open element is to the reader. */
+enum role { R_ROOT, R_PATIENT, R_TUMOR, R_ITEM };
+
+typedef struct frame {
+    enum role role;
+    int phase; /* containers: 0 items, 1 extensions, 2 tumors */
+    int tumor; /* containers: -1 Patient, else the Tumor's index */
+    int prev;  /* index of the last item resolved in this container, -1 none */
+} frame;
+
+/* A namespace declared inside an extension being kept (prefixes and URIs are interned). */
+typedef struct extns {
+    const xmlChar *prefix, *uri;
+    int depth;
+} extns;
+
 typedef struct xr {
-    xmlTextReaderPtr r;
-    crtk__xml_scanner sc; /* bounds each tag before libxml2 parses it */
-    long patient_items;
-    const xmlChar *s_item, *s_patient, *s_tumor, *s_data, *s_id, *s_num;
+    crtk_reader *rd;
+    xmlParserCtxtPtr ctxt;
+    const xmlChar *s_item, *s_patient, *s_tumor, *s_data, *s_id, *s_num, *s_xml;
+    const xmlChar *naaccr_uri; /* the interned NAACCR namespace URI, once seen */
     const crtk_layout *lay;
     unsigned rtbit;
-    strbuf val; /* value of the Item being read */
-    /* Files repeat the same item sequence in every patient and tumor: the item seen at the
-     * same position last time is checked before the hash lookup. */
-    struct {
-        const crtk_item *it;
-        size_t len;
-    } idcache[CRTK_LEVELS][ID_CACHE];
-    const xmlNs *root_ns; /* the NAACCR namespace as declared on NaaccrData: lives as long */
+    const crtk_item *it_rt, *it_ver; /* recordType, naaccrRecordVersion */
+    int *memo;                       /* crtk__layout_find_after's memory, one per level */
+    int memo_n;
+    /* Input and pre-scanner. */
+    crtk__xscan scan;
+    char *buf;
+    size_t cap, len, fed, lexed, hold; /* hold: start of the open construct (scan.open) */
+    bool raw;                          /* encoding not ASCII-compatible: byte by byte */
+    size_t raw_since_gt, lost_bytes;
+    bool eof_fed, cap_checked;
+    /* Parse state. */
+    int depth; /* open elements */
+    frame st[MAX_DEPTH + 2];
+    crtk_record *rec; /* the caller's record, during next() */
+    bool root_seen, at_end, patient_ready;
+    long patient_items;
+    int skip_depth; /* > 0: inside a skipped subtree whose element is at depth skip_depth-1 */
+    /* The Item being read. */
+    strbuf val, id, num;
+    bool has_id, has_num;
+    long item_line;
+    int item_tumor;
+    crtk_level item_lv;
+    /* Text outside an Item: one finding per text node that is not blank. */
+    bool run, run_text;
+    long run_line;
+    /* Extension being read (ext_depth > 0: the element is at depth ext_depth-1). */
+    int ext_depth;
+    bool ext_keep, ext_tag_open;
+    long ext_line;
+    int ext_tumor, ext_phase_root;
+    crtk_level ext_lv;
+    strbuf ext;
+    size_t ext_ins;   /* where declarations found missing are inserted */
+    strbuf ext_added; /* those declarations */
+    extns *ens;       /* namespaces in scope inside the extension */
+    int nens, capens;
+    const xmlChar **added; /* prefixes declared at the extension's top: prefix, uri pairs */
+    int nadded, capadded;
     /* Root Items and extensions, read once before the first Patient, copied to each record. */
     strbuf rootbuf;
     rootval *roots;
@@ -60,9 +113,14 @@ typedef struct xr {
     span *rexts;
     int nrexts, caprexts;
     int root_phase; /* 0 items, 1 extensions, 2 patients */
-    bool at_end;    /* NaaccrData closed */
-    /* First I/O or libxml2 error, reported when the current call returns. */
+    long doctype_line;
+    bool doctype;
+    /* First failure: a handler's (rd->err set), an I/O or a libxml2 error. */
+    int hfail;
     bool io_failed, xml_failed;
+    xmlError dw[8]; /* warnings of the look-ahead parse */
+    char dwmsg[8][200];
+    int ndw;
     crtk_error io_err;
     int xml_code, xml_domain;
     long xml_line, xml_col;
@@ -73,30 +131,9 @@ typedef struct xr {
 
 /* ---- libxml2 plumbing -------------------------------------------------------------------- */
 
-static int io_read(void *ctx, char *buf, int len)
+static void xml_error(xr *x, xmlErrorPtr e)
 {
-    crtk_reader *rd = ctx;
-    xr *x = rd->impl;
-    long n;
-
-    if (x->io_failed)
-        return -1;
-    n = crtk__in_read(&rd->in, buf, (size_t)len, &x->io_err);
-    if (n < 0) {
-        x->io_failed = true;
-        return -1;
-    }
-    if (crtk__xml_scan(&x->sc, buf, (size_t)n, &x->io_err) < 0) {
-        x->io_failed = true;
-        return -1;
-    }
-    return (int)n;
-}
-
-static void on_xml_error(void *ctx, xmlErrorPtr e)
-{
-    crtk_reader *rd = ctx;
-    xr *x = rd->impl;
+    crtk_reader *rd = x->rd;
     size_t n;
 
     if (!e)
@@ -126,13 +163,29 @@ static void on_xml_error(void *ctx, xmlErrorPtr e)
             x->xml_msg[n] = ' '; /* messages are one line */
 }
 
+/* The SAX handlers' context is the parser's (the default SAX2 handlers need it). */
+static xr *of(void *ctx)
+{
+    return ((xmlParserCtxtPtr)ctx)->_private;
+}
+
+static void on_xml_error(void *ctx, xmlErrorPtr e)
+{
+    xml_error(of(ctx), e);
+}
+
+static void on_global_error(void *ctx, xmlErrorPtr e)
+{
+    xml_error(ctx, e);
+}
+
 /* Errors raised without a parser context (character conversion) go to the thread's global
  * handler: route them to us while we parse, so the library never prints. */
-static void hook_errors(crtk_reader *rd, xr *x)
+static void hook_errors(xr *x)
 {
     x->saved_serror = xmlStructuredError;
     x->saved_sctx = xmlStructuredErrorContext;
-    xmlSetStructuredErrorFunc(rd, on_xml_error);
+    xmlSetStructuredErrorFunc(x, on_global_error);
 }
 
 static void unhook_errors(xr *x)
@@ -144,12 +197,14 @@ static int fail_xml(crtk_reader *rd, xr *x)
 {
     int code = CRTK_EPARSE;
 
+    if (x->hfail)
+        return x->hfail;
     if (x->io_failed)
-        return crtk__rfail(rd, x->io_err.code ? x->io_err.code : CRTK_EIO, x->io_err.line, 0, NULL,
-                           "%s", x->io_err.message[0] ? x->io_err.message : "read failed");
+        return crtk__rfail(rd, x->io_err.code ? x->io_err.code : CRTK_EIO, 0, 0, NULL, "%s",
+                           x->io_err.message[0] ? x->io_err.message : "read failed");
     if (!x->xml_failed)
-        return crtk__rfail(rd, CRTK_EPARSE, xmlTextReaderGetParserLineNumber(x->r),
-                           xmlTextReaderGetParserColumnNumber(x->r), NULL, "malformed XML");
+        return crtk__rfail(rd, CRTK_EPARSE, x->ctxt && x->ctxt->input ? x->ctxt->input->line : 0, 0,
+                           NULL, "malformed XML");
     if (x->xml_domain == XML_FROM_I18N || x->xml_code == XML_ERR_INVALID_ENCODING ||
         x->xml_code == XML_ERR_UNSUPPORTED_ENCODING || x->xml_code == XML_ERR_UNKNOWN_ENCODING ||
         (x->xml_code == XML_ERR_INVALID_CHAR && strstr(x->xml_msg, "not proper UTF-8")))
@@ -157,82 +212,87 @@ static int fail_xml(crtk_reader *rd, xr *x)
     return crtk__rfail(rd, code, x->xml_line, x->xml_col, NULL, "%s", x->xml_msg);
 }
 
-/* xmlTextReaderRead with error capture: 1 node, 0 end of document, <0 fatal. */
-static int step(crtk_reader *rd, xr *x)
+/* A handler failed (rd->err is set): stop the parser, remember the code. */
+static void stop(xr *x, int rc)
 {
-    int rc = xmlTextReaderRead(x->r);
-
-    if (x->io_failed || x->xml_failed || rc < 0)
-        return fail_xml(rd, x);
-    return rc;
+    if (!x->hfail && !x->xml_failed)
+        x->hfail = rc < 0 ? rc : CRTK_EPARSE;
+    xmlStopParser(x->ctxt);
 }
 
-/* xmlTextReaderNodeType, without its blank-text scan: text is text to us. */
-static int node_type(xr *x)
+static bool dead(const xr *x)
 {
-    xmlNodePtr n = xmlTextReaderCurrentNode(x->r);
-
-    if (n && (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE))
-        return XML_READER_TYPE_TEXT;
-    return xmlTextReaderNodeType(x->r);
+    return x->hfail || x->xml_failed || x->io_failed;
 }
 
-static long node_line(xmlNodePtr n)
+static long cur_line(const xr *x)
 {
-    if (!n)
-        return 0;
-    if (n->line < 65535)
-        return n->line;
-    return xmlGetLineNo(n); /* XML_PARSE_BIG_LINES: found through the text children */
+    return x->ctxt->input ? x->ctxt->input->line : 0;
 }
 
-static long cur_line(xr *x)
+static bool is_naaccr_uri(xr *x, const xmlChar *uri)
 {
-    return node_line(xmlTextReaderCurrentNode(x->r));
+    if (!uri)
+        return false;
+    if (uri == x->naaccr_uri)
+        return true;
+    if (strcmp((const char *)uri, NAACCR_NS))
+        return false;
+    x->naaccr_uri = uri; /* interned: later elements compare the pointer */
+    return true;
 }
 
-static bool is_naaccr_ns(const xmlNs *ns)
+static bool blank_n(const xmlChar *s, int n)
 {
-    return ns && ns->href && !strcmp((const char *)ns->href, NAACCR_NS);
-}
+    int i;
 
-static bool naaccr_element(const xr *x, const xmlNs *ns)
-{
-    return ns && (ns == x->root_ns || is_naaccr_ns(ns));
-}
-
-static bool blank(const char *s)
-{
-    for (; *s; s++)
-        if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+    for (i = 0; i < n; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
             return false;
     return true;
 }
 
-/* Skip the subtree of the element under the cursor (which stays on its end), node by node
- * so that nodes are freed and nesting stays bounded. */
-static int skip_subtree(crtk_reader *rd, xr *x)
+/* Without entity substitution libxml2's SAX2 hands '&' in attribute values over as "&#38;"
+ * (the only reference left: there is no DTD). Copy v..end to p (n+1 bytes) decoded;
+ * returns the length. */
+static size_t attr_decode(char *p, const xmlChar *v, const xmlChar *end)
 {
-    int depth = xmlTextReaderDepth(x->r);
-    int rc;
+    size_t k = 0;
 
-    if (xmlTextReaderIsEmptyElement(x->r))
-        return CRTK_OK;
-    for (;;) {
-        int type;
-        rc = step(rd, x);
-        if (rc < 0)
-            return rc;
-        if (rc == 0)
-            return crtk__rfail(rd, CRTK_EPARSE, xmlTextReaderGetParserLineNumber(x->r), 0, NULL,
-                               "unexpected end of document");
-        type = node_type(x);
-        if (type == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(x->r) == depth)
-            return CRTK_OK;
-        if (type == XML_READER_TYPE_ELEMENT && xmlTextReaderDepth(x->r) > MAX_DEPTH)
-            return crtk__rfail(rd, CRTK_ELIMIT, cur_line(x), 0, NULL,
-                               "elements nested deeper than %d levels", MAX_DEPTH);
+    while (v < end) {
+        if (*v == '&' && end - v >= 5 && !memcmp(v, "&#38;", 5)) {
+            p[k++] = '&';
+            v += 5;
+        } else {
+            p[k++] = (char)*v++;
+        }
     }
+    p[k] = '\0';
+    return k;
+}
+
+/* A copy of an attribute value (root attributes only: once per file). */
+static char *attr_dup(const xmlChar *v, const xmlChar *end)
+{
+    char *p = malloc((size_t)(end - v) + 1);
+
+    if (p)
+        attr_decode(p, v, end);
+    return p;
+}
+
+/* sb_set of an attribute value, decoded. */
+static int attr_set(strbuf *b, const xmlChar *v, const xmlChar *end)
+{
+    size_t n = (size_t)(end - v);
+
+    if (!memchr(v, '&', n))
+        return sb_set(b, (const char *)v, n);
+    sb_clear(b);
+    if (sb_reserve(b, n + 1) < 0)
+        return CRTK_ENOMEM;
+    b->len = attr_decode(b->s, v, end);
+    return 0;
 }
 
 /* ---- root element ------------------------------------------------------------------------- */
@@ -317,13 +377,6 @@ static int add_attr(strbuf *b, const char *prefix, const char *name, const char 
     return rc;
 }
 
-static const char *attr_value(xmlAttrPtr a)
-{
-    if (a->children && a->children->type == XML_TEXT_NODE && !a->children->next)
-        return (const char *)a->children->content;
-    return NULL; /* not reached: without a DTD an attribute value is one text node */
-}
-
 /* Pick the user dictionaries named by userDictionaryUri (or the version's default). */
 static int runtime_dictionary(crtk_reader *rd, xr *x, const crtk_layout *base, long line)
 {
@@ -377,91 +430,126 @@ static int runtime_dictionary(crtk_reader *rd, xr *x, const crtk_layout *base, l
     return CRTK_OK;
 }
 
-static int root_attributes(crtk_reader *rd, xr *x, xmlNodePtr node, long line)
+static int root_attributes(crtk_reader *rd,
+                           xr *x,
+                           int nb_ns,
+                           const xmlChar **nss,
+                           int nb_attrs,
+                           const xmlChar **attrs,
+                           long line)
 {
     const char *base = NULL, *rtype = NULL, *spec = NULL, *users = NULL, *tg = NULL;
+    char *copies[CRTK_XML_MAX_ATTRS];
+    int ncopies = 0;
     const crtk_layout *bl;
-    xmlAttrPtr a;
-    xmlNsPtr ns;
     char ver[16];
     size_t blen, plen = strlen(BASE_PREFIX);
     int i, nusers = 0, rc = 0;
 
-    for (ns = node->nsDef; ns; ns = ns->next) {
-        if (!ns->prefix) {
-            if (!ns->href || strcmp((const char *)ns->href, NAACCR_NS))
+    for (i = 0; i < nb_ns; i++) {
+        const xmlChar *prefix = nss[2 * i], *href = nss[2 * i + 1];
+        if (!prefix) {
+            if (!href || strcmp((const char *)href, NAACCR_NS))
                 return crtk__rfail(rd, CRTK_EINVALID, line, 0, NULL,
                                    "default namespace is \"%s\"; it must be " NAACCR_NS,
-                                   ns->href ? (const char *)ns->href : "");
+                                   href ? (const char *)href : "");
             continue;
         }
-        if (is_naaccr_ns(ns))
+        if (is_naaccr_uri(x, href))
             continue; /* a prefix for the standard elements: writers use the default */
-        rc = add_attr(&rd->extra_root, "xmlns", (const char *)ns->prefix, (const char *)ns->href);
+        rc = add_attr(&rd->extra_root, "xmlns", (const char *)prefix,
+                      href ? (const char *)href : "");
         if (rc < 0)
             return crtk__rfail(rd, CRTK_ENOMEM, line, 0, NULL, "out of memory");
     }
-    for (a = node->properties; a; a = a->next) {
-        const char *name = (const char *)a->name, *v = attr_value(a);
-        if (!v)
-            v = "";
-        if (a->ns && !is_naaccr_ns(a->ns)) {
-            if (add_attr(&rd->extra_root, (const char *)a->ns->prefix, name, v) < 0)
-                return crtk__rfail(rd, CRTK_ENOMEM, line, 0, NULL, "out of memory");
+    for (i = 0; i < nb_attrs && rc == 0; i++) {
+        const xmlChar *name = attrs[5 * i], *prefix = attrs[5 * i + 1], *uri = attrs[5 * i + 2];
+        char *v;
+        if (ncopies == (int)CRTK_XML_MAX_ATTRS) {
+            rc =
+                crtk__rfail(rd, CRTK_ELIMIT, line, 0, NULL,
+                            "element <NaaccrData> has more than %u attributes", CRTK_XML_MAX_ATTRS);
+            break;
+        }
+        v = attr_dup(attrs[5 * i + 3], attrs[5 * i + 4]);
+        if (!v) {
+            rc = crtk__rfail(rd, CRTK_ENOMEM, line, 0, NULL, "out of memory");
+            break;
+        }
+        copies[ncopies++] = v;
+        if (uri && !is_naaccr_uri(x, uri)) {
+            if (add_attr(&rd->extra_root, (const char *)prefix, (const char *)name, v) < 0)
+                rc = crtk__rfail(rd, CRTK_ENOMEM, line, 0, NULL, "out of memory");
             continue;
         }
-        if (!strcmp(name, "baseDictionaryUri"))
+        if (!strcmp((const char *)name, "baseDictionaryUri"))
             base = v;
-        else if (!strcmp(name, "recordType"))
+        else if (!strcmp((const char *)name, "recordType"))
             rtype = v;
-        else if (!strcmp(name, "specificationVersion"))
+        else if (!strcmp((const char *)name, "specificationVersion"))
             spec = v;
-        else if (!strcmp(name, "userDictionaryUri"))
+        else if (!strcmp((const char *)name, "userDictionaryUri"))
             users = v;
-        else if (!strcmp(name, "timeGenerated"))
+        else if (!strcmp((const char *)name, "timeGenerated"))
             tg = v;
         else
-            return crtk__rfail(rd, CRTK_EINVALID, line, 0, NULL,
-                               "NaaccrData has the unknown attribute \"%s\" (other attributes "
-                               "need a namespace prefix)",
-                               name);
+            rc = crtk__rfail(rd, CRTK_EINVALID, line, 0, NULL,
+                             "NaaccrData has the unknown attribute \"%s\" (other attributes "
+                             "need a namespace prefix)",
+                             (const char *)name);
     }
+    if (rc < 0)
+        goto out;
 
     /* NAACCR XML 1.2: baseDictionaryUri is required; its tail names the version. */
-    if (!base)
-        return crtk__rfail(rd, CRTK_EINVALID, line, 0, NULL,
-                           "NaaccrData has no baseDictionaryUri attribute");
+    if (!base) {
+        rc = crtk__rfail(rd, CRTK_EINVALID, line, 0, NULL,
+                         "NaaccrData has no baseDictionaryUri attribute");
+        goto out;
+    }
     blen = strlen(base);
     if (blen <= plen + 4 || strncmp(base, BASE_PREFIX, plen) || strcmp(base + blen - 4, ".xml") ||
-        blen - plen - 4 >= sizeof ver)
-        return crtk__rfail(rd, CRTK_EINVALID, line, 0, NULL,
-                           "baseDictionaryUri \"%s\" is not " BASE_PREFIX "NNN.xml", base);
+        blen - plen - 4 >= sizeof ver) {
+        rc = crtk__rfail(rd, CRTK_EINVALID, line, 0, NULL,
+                         "baseDictionaryUri \"%s\" is not " BASE_PREFIX "NNN.xml", base);
+        goto out;
+    }
     memcpy(ver, base + plen, blen - plen - 4);
     ver[blen - plen - 4] = '\0';
     for (i = 0; i < (int)(sizeof versions / sizeof *versions) && strcmp(ver, versions[i]); i++)
         ;
-    if (i == (int)(sizeof versions / sizeof *versions))
-        return crtk__rfail(rd, CRTK_EUNSUPPORTED, line, 0, NULL,
-                           "baseDictionaryUri names NAACCR version \"%s\"; supported are 140, "
-                           "150, 160, 180 and 210 to 260",
-                           ver);
+    if (i == (int)(sizeof versions / sizeof *versions)) {
+        rc = crtk__rfail(rd, CRTK_EUNSUPPORTED, line, 0, NULL,
+                         "baseDictionaryUri names NAACCR version \"%s\"; supported are 140, "
+                         "150, 160, 180 and 210 to 260",
+                         ver);
+        goto out;
+    }
     bl = crtk_layouts_dictionary(rd->ls, (int)strtol(ver, NULL, 10));
-    if (!bl)
-        return crtk__rfail(rd, CRTK_EUNSUPPORTED, line, 0, NULL,
-                           "no base dictionary for NAACCR version %s is loaded", ver);
+    if (!bl) {
+        rc = crtk__rfail(rd, CRTK_EUNSUPPORTED, line, 0, NULL,
+                         "no base dictionary for NAACCR version %s is loaded", ver);
+        goto out;
+    }
 
-    if (!rtype)
-        return crtk__rfail(rd, CRTK_EINVALID, line, 0, NULL,
-                           "NaaccrData has no recordType attribute");
-    if (strlen(rtype) != 1 || !crtk_rectype_bit(rtype[0]))
-        return crtk__rfail(rd, CRTK_EINVALID, line, 0, NULL,
-                           "recordType \"%s\" is not A, M, C or I", rtype);
+    if (!rtype) {
+        rc =
+            crtk__rfail(rd, CRTK_EINVALID, line, 0, NULL, "NaaccrData has no recordType attribute");
+        goto out;
+    }
+    if (strlen(rtype) != 1 || !crtk_rectype_bit(rtype[0])) {
+        rc = crtk__rfail(rd, CRTK_EINVALID, line, 0, NULL, "recordType \"%s\" is not A, M, C or I",
+                         rtype);
+        goto out;
+    }
 
     /* Absent specificationVersion means 1.0 (it appeared in 1.1); 1.0 to 1.8 exist. */
     if (spec && !(strlen(spec) == 3 && spec[0] == '1' && spec[1] == '.' && spec[2] >= '0' &&
-                  spec[2] <= '8'))
-        return crtk__rfail(rd, CRTK_EUNSUPPORTED, line, 0, NULL,
-                           "specificationVersion \"%s\" is not one of 1.0 to 1.8", spec);
+                  spec[2] <= '8')) {
+        rc = crtk__rfail(rd, CRTK_EUNSUPPORTED, line, 0, NULL,
+                         "specificationVersion \"%s\" is not one of 1.0 to 1.8", spec);
+        goto out;
+    }
 
     if (users) {
         const char *p = users;
@@ -470,19 +558,25 @@ static int root_attributes(crtk_reader *rd, xr *x, xmlNodePtr node, long line)
                 p++;
             if (!*p)
                 break;
-            if (nusers && sb_addc(&rd->user_uris, ' ') < 0)
-                return crtk__rfail(rd, CRTK_ENOMEM, line, 0, NULL, "out of memory");
+            if (nusers && sb_addc(&rd->user_uris, ' ') < 0) {
+                rc = crtk__rfail(rd, CRTK_ENOMEM, line, 0, NULL, "out of memory");
+                goto out;
+            }
             while (*p && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
-                if (sb_addc(&rd->user_uris, *p++) < 0)
-                    return crtk__rfail(rd, CRTK_ENOMEM, line, 0, NULL, "out of memory");
+                if (sb_addc(&rd->user_uris, *p++) < 0) {
+                    rc = crtk__rfail(rd, CRTK_ENOMEM, line, 0, NULL, "out of memory");
+                    goto out;
+                }
             nusers++;
         }
         /* Several user dictionaries came with specification 1.2. */
-        if (nusers > 1 && (!spec || spec[2] < '2'))
-            return crtk__rfail(rd, CRTK_EINVALID, line, 0, NULL,
-                               "userDictionaryUri lists %d dictionaries; specification %s allows "
-                               "one (several need 1.2 or later)",
-                               nusers, spec ? spec : "1.0");
+        if (nusers > 1 && (!spec || spec[2] < '2')) {
+            rc = crtk__rfail(rd, CRTK_EINVALID, line, 0, NULL,
+                             "userDictionaryUri lists %d dictionaries; specification %s allows "
+                             "one (several need 1.2 or later)",
+                             nusers, spec ? spec : "1.0");
+            goto out;
+        }
     }
     if (tg && !valid_time(tg))
         crtk__finding(rd, CRTK_SEV_ERROR, "invalid-time-generated", line, 0, 0, NULL,
@@ -490,90 +584,55 @@ static int root_attributes(crtk_reader *rd, xr *x, xmlNodePtr node, long line)
 
     if (sb_adds(&rd->base_uri, base) < 0 || sb_adds(&rd->spec, spec ? spec : "") < 0 ||
         sb_adds(&rd->time_generated, tg ? tg : "") < 0 || sb_add(&rd->user_uris, "", 0) < 0 ||
-        sb_add(&rd->extra_root, "", 0) < 0)
-        return crtk__rfail(rd, CRTK_ENOMEM, line, 0, NULL, "out of memory");
+        sb_add(&rd->extra_root, "", 0) < 0) {
+        rc = crtk__rfail(rd, CRTK_ENOMEM, line, 0, NULL, "out of memory");
+        goto out;
+    }
     rd->info.naaccr_version = crtk_layout_version(bl);
     rd->info.record_type = rtype[0];
     x->rtbit = crtk_rectype_bit(rtype[0]);
-    return runtime_dictionary(rd, x, bl, line);
+    rc = runtime_dictionary(rd, x, bl, line);
+out:
+    while (ncopies)
+        free(copies[--ncopies]);
+    return rc;
 }
 
-static int start(crtk_reader *rd)
+/* The document element: NaaccrData in the NAACCR namespace, its attributes, the runtime
+ * dictionary; then the reader's info. */
+static int root_element(xr *x,
+                        const xmlChar *localname,
+                        const xmlChar *uri,
+                        int nb_ns,
+                        const xmlChar **nss,
+                        int nb_attrs,
+                        const xmlChar **attrs,
+                        long line)
 {
-    xr *x = calloc(1, sizeof *x);
-    xmlNodePtr node;
-    long line;
-    int rc, type;
+    crtk_reader *rd = x->rd;
+    int rc;
 
-    if (!x)
-        return crtk__rfail(rd, CRTK_ENOMEM, 0, 0, NULL, "out of memory");
-    crtk__xml_scan_init(&x->sc);
-    rd->impl = x;
-    xmlInitParser();
-    hook_errors(rd, x);
-    /* No NOENT, DTDLOAD, DTDATTR or HUGE: entities stay references, nothing is fetched,
-     * libxml2's own size limits stay on. BIG_LINES keeps line numbers past 65535. */
-    x->r = xmlReaderForIO(io_read, NULL, rd, rd->in.name, NULL,
-                          XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_COMPACT |
-                              XML_PARSE_BIG_LINES);
-    if (!x->r) {
-        unhook_errors(x);
-        if (x->io_failed)
-            return fail_xml(rd, x);
-        return crtk__rfail(rd, CRTK_ENOMEM, 0, 0, NULL, "cannot create the XML parser");
+    if (x->doctype)
+        return crtk__rfail(rd, CRTK_EINVALID, x->doctype_line, 0, NULL,
+                           "a DOCTYPE is not allowed in NAACCR XML (entity declarations are "
+                           "refused)");
+    if (localname != x->s_data || !uri || !is_naaccr_uri(x, uri)) {
+        if (localname == x->s_data)
+            return crtk__rfail(rd, CRTK_EINVALID, line, 0, NULL,
+                               "NaaccrData is in namespace \"%s\"; it must be " NAACCR_NS,
+                               uri ? (const char *)uri : "");
+        return crtk__rfail(rd, CRTK_EINVALID, line, 0, NULL,
+                           "document element is <%s>, not <NaaccrData>", localname);
     }
-    xmlTextReaderSetStructuredErrorHandler(x->r, on_xml_error, rd);
-    x->s_item = xmlTextReaderConstString(x->r, BAD_CAST "Item");
-    x->s_patient = xmlTextReaderConstString(x->r, BAD_CAST "Patient");
-    x->s_tumor = xmlTextReaderConstString(x->r, BAD_CAST "Tumor");
-    x->s_data = xmlTextReaderConstString(x->r, BAD_CAST "NaaccrData");
-    x->s_id = xmlTextReaderConstString(x->r, BAD_CAST "naaccrId");
-    x->s_num = xmlTextReaderConstString(x->r, BAD_CAST "naaccrNum");
-    for (;;) {
-        rc = step(rd, x);
-        if (rc < 0)
-            goto out;
-        if (rc == 0) {
-            rc = crtk__rfail(rd, CRTK_EPARSE, 0, 0, NULL, "no document element");
-            goto out;
-        }
-        type = node_type(x);
-        if (type == XML_READER_TYPE_DOCUMENT_TYPE) {
-            /* The node is an xmlDtd, which has no line: the scanner saw where it began. */
-            rc = crtk__rfail(
-                rd, CRTK_EINVALID,
-                x->sc.decl_line ? x->sc.decl_line : xmlTextReaderGetParserLineNumber(x->r), 0, NULL,
-                "a DOCTYPE is not allowed in NAACCR XML (entity declarations "
-                "are refused)");
-            goto out;
-        }
-        if (type == XML_READER_TYPE_ELEMENT)
-            break;
-    }
-    node = xmlTextReaderCurrentNode(x->r);
-    line = node_line(node);
-    if (node->name != x->s_data || !node->ns || !is_naaccr_ns(node->ns)) {
-        if (node->name == x->s_data)
-            rc = crtk__rfail(rd, CRTK_EINVALID, line, 0, NULL,
-                             "NaaccrData is in namespace \"%s\"; it must be " NAACCR_NS,
-                             node->ns && node->ns->href ? (const char *)node->ns->href : "");
-        else
-            rc = crtk__rfail(rd, CRTK_EINVALID, line, 0, NULL,
-                             "document element is <%s>, not <NaaccrData>", node->name);
-        goto out;
-    }
-    x->root_ns = node->ns;
-    rc = root_attributes(rd, x, node, line);
+    rc = root_attributes(rd, x, nb_ns, nss, nb_attrs, attrs, line);
     if (rc < 0)
-        goto out;
-    x->at_end = xmlTextReaderIsEmptyElement(x->r);
-    {
-        const xmlChar *enc = xmlTextReaderConstEncoding(x->r);
-        if (sb_adds(&rd->encoding, enc ? (const char *)enc : "UTF-8") < 0) {
-            rc = crtk__rfail(rd, CRTK_ENOMEM, 0, 0, NULL, "out of memory");
-            goto out;
-        }
-    }
+        return rc;
+    x->memo_n = crtk_layout_count(x->lay) + 1;
+    x->memo = calloc((size_t)x->memo_n * CRTK_LEVELS, sizeof *x->memo);
+    if (!x->memo)
+        return crtk__rfail(rd, CRTK_ENOMEM, line, 0, NULL, "out of memory");
+    if (sb_adds(&rd->encoding, x->ctxt->encoding ? (const char *)x->ctxt->encoding : "UTF-8") < 0)
+        return crtk__rfail(rd, CRTK_ENOMEM, line, 0, NULL, "out of memory");
     rd->info.format = CRTK_FORMAT_XML;
     rd->info.layout = x->lay;
     rd->info.base_uri = rd->base_uri.s;
@@ -582,86 +641,55 @@ static int start(crtk_reader *rd)
     rd->info.time_generated = rd->time_generated.s;
     rd->info.extra_root = rd->extra_root.s;
     rd->info.encoding = rd->encoding.s;
-    rc = CRTK_OK;
-out:
-    unhook_errors(x);
-    return rc;
+    x->root_seen = true;
+    return CRTK_OK;
 }
 
 /* ---- items -------------------------------------------------------------------------------- */
 
-static const char *const level_names[] = {"NaaccrData", "Patient", "Tumor"};
-
-/* Read the Item under the cursor. On success *it_out is the item to store (NULL: nothing to
- * store - empty, unknown or wrong level, already reported) and x->val holds its value. */
-static int read_item(crtk_reader *rd,
-                     xr *x,
-                     crtk_level lv,
-                     int tumor,
-                     int pos,
-                     const crtk_item **it_out,
-                     long *line_out)
+/* An Item starts: note its attributes (naaccrId and naaccrNum are copied: they are needed
+ * when the value has been read); the value is gathered by the character handler. */
+static void
+item_start(xr *x, crtk_level lv, int tumor, int nb_attrs, const xmlChar **attrs, long line)
 {
-    xmlNodePtr node = xmlTextReaderCurrentNode(x->r);
-    long line = node_line(node);
-    const char *id = NULL, *num = NULL;
-    size_t idlen = 0;
-    xmlAttrPtr a;
-    const crtk_item *it;
-    int depth, rc;
+    crtk_reader *rd = x->rd;
+    int i;
 
-    *it_out = NULL;
-    *line_out = line;
-    for (a = node->properties; a; a = a->next) {
-        if (a->ns)
+    x->has_id = x->has_num = false;
+    for (i = 0; i < nb_attrs; i++) {
+        const xmlChar *name = attrs[5 * i];
+        if (attrs[5 * i + 2])
             continue; /* namespaced attributes belong to extensions */
-        if (a->name == x->s_id)
-            id = attr_value(a);
-        else if (a->name == x->s_num)
-            num = attr_value(a);
-        else
+        if (name == x->s_id) {
+            x->has_id = attr_set(&x->id, attrs[5 * i + 3], attrs[5 * i + 4]) == 0;
+        } else if (name == x->s_num) {
+            x->has_num = attr_set(&x->num, attrs[5 * i + 3], attrs[5 * i + 4]) == 0;
+        } else {
             crtk__finding(rd, CRTK_SEV_ERROR, "unknown-attribute", line, 0, tumor + 1, NULL,
-                          "Item has the unknown attribute \"%s\"", (const char *)a->name);
-    }
-    sb_clear(&x->val);
-    if (!xmlTextReaderIsEmptyElement(x->r)) {
-        depth = xmlTextReaderDepth(x->r);
-        for (;;) {
-            int type;
-            rc = step(rd, x);
-            if (rc < 0)
-                return rc;
-            if (rc == 0)
-                return crtk__rfail(rd, CRTK_EPARSE, line, 0, NULL, "unexpected end of document");
-            type = node_type(x);
-            if (type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA ||
-                type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE ||
-                type == XML_READER_TYPE_WHITESPACE) {
-                const char *t = (const char *)xmlTextReaderConstValue(x->r);
-                size_t tl = t ? strlen(t) : 0;
-                if (x->val.len + tl > MAX_VALUE)
-                    return crtk__rfail(rd, CRTK_ELIMIT, line, 0, id,
-                                       "value of Item \"%s\" is longer than %u bytes", id ? id : "",
-                                       MAX_VALUE);
-                if (sb_add(&x->val, t, tl) < 0)
-                    return crtk__rfail(rd, CRTK_ENOMEM, line, 0, NULL, "out of memory");
-            } else if (type == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(x->r) == depth) {
-                break;
-            } else if (type == XML_READER_TYPE_ELEMENT) {
-                crtk__finding(rd, CRTK_SEV_ERROR, "unexpected-element", cur_line(x), 0, tumor + 1,
-                              id, "element <%s> inside an Item is not allowed",
-                              (const char *)xmlTextReaderConstName(x->r));
-                if (xmlTextReaderDepth(x->r) > MAX_DEPTH)
-                    return crtk__rfail(rd, CRTK_ELIMIT, cur_line(x), 0, NULL,
-                                       "elements nested deeper than %d levels", MAX_DEPTH);
-                if ((rc = skip_subtree(rd, x)) < 0)
-                    return rc;
-            }
+                          "Item has the unknown attribute \"%s\"", (const char *)name);
         }
     }
+    sb_clear(&x->val);
+    x->item_line = line;
+    x->item_tumor = tumor;
+    x->item_lv = lv;
+}
+
+/* The Item has ended: resolve it. Returns the item to store (NULL: nothing to store -
+ * empty, unknown or wrong level, already reported); x->val holds its value. */
+static const crtk_item *item_resolve(xr *x, frame *f)
+{
+    crtk_reader *rd = x->rd;
+    crtk_level lv = x->item_lv;
+    int tumor = x->item_tumor;
+    long line = x->item_line;
+    const char *id = x->has_id ? x->id.s : NULL;
+    size_t idlen = 0;
+    const crtk_item *it;
+
     /* NAACCR XML (RI): an Item without text is ignored completely, not even validated. */
     if (x->val.len == 0)
-        return CRTK_OK;
+        return NULL;
     if (id) {
         while (*id == ' ' || *id == '\t' || *id == '\n' || *id == '\r')
             id++;
@@ -673,19 +701,12 @@ static int read_item(crtk_reader *rd,
     if (!idlen) {
         crtk__finding(rd, CRTK_SEV_ERROR, "missing-item-id", line, 0, tumor + 1, NULL,
                       "Item has no naaccrId attribute; its value is dropped");
-        return CRTK_OK;
+        return NULL;
     }
-    it = NULL;
-    if (pos < ID_CACHE && x->idcache[lv][pos].len == idlen &&
-        !memcmp(x->idcache[lv][pos].it->id, id, idlen))
-        it = x->idcache[lv][pos].it;
-    if (!it) {
-        it = crtk_layout_find_n(x->lay, id, idlen);
-        if (it && pos < ID_CACHE) {
-            x->idcache[lv][pos].it = it;
-            x->idcache[lv][pos].len = idlen;
-        }
-    }
+    it = crtk__layout_find_after(x->lay, x->memo + (size_t)lv * (size_t)x->memo_n, f->prev, id,
+                                 idlen);
+    if (it)
+        f->prev = it->index;
     if (!it) {
         char raw[64];
         const char *renamed;
@@ -705,17 +726,17 @@ static int read_item(crtk_reader *rd,
         crtk__finding(rd, CRTK_SEV_ERROR, "unknown-item", line, 0, tumor + 1, raw,
                       "unknown NAACCR ID \"%s\" (not in %s); its value is dropped", raw,
                       crtk_layout_name(x->lay));
-        return CRTK_OK;
+        return NULL;
     }
     /* NAACCR XML 1.5: the runtime dictionary holds only the file's record type. */
     if (!(it->rectypes & x->rtbit)) {
         crtk__finding(rd, CRTK_SEV_ERROR, "unknown-item", line, 0, tumor + 1, it->id,
                       "%s (#%d) is not part of record type %c; its value is dropped", it->id,
                       it->num, rd->info.record_type);
-        return CRTK_OK;
+        return NULL;
     }
-    if (num) {
-        const char *p = num;
+    if (x->has_num) {
+        const char *num = x->num.s, *p = num;
         long n = 0;
         bool ok;
         while (*p == ' ')
@@ -744,10 +765,9 @@ static int read_item(crtk_reader *rd,
                       "invalid data level for %s: expected %s but got %s%s", it->id,
                       level_names[it->level], level_names[lv], keep ? "" : "; value dropped");
         if (!keep)
-            return CRTK_OK;
+            return NULL;
     }
-    *it_out = it;
-    return CRTK_OK;
+    return it;
 }
 
 /* Store an item read inside a Patient or Tumor. */
@@ -806,178 +826,290 @@ static int store_root(crtk_reader *rd, xr *x, const crtk_item *it, long line)
     return CRTK_OK;
 }
 
-/* ---- containers --------------------------------------------------------------------------- */
+/* ---- extensions --------------------------------------------------------------------------- */
 
-/* Extension element (foreign namespace) under the cursor: keep its XML or skip it. The
- * cursor ends on the element's end. out: the XML to keep (xmlFree), NULL when skipped. */
-static int extension(crtk_reader *rd, xr *x, xmlChar **out)
+/* Extensions are kept as libxml2 serialized them when the reader built nodes
+ * (xmlNodeDump of a copy of the subtree): <, >, & and CR escaped in text (UTF-8 as is), tab,
+ * LF, CR, quotes and non-ASCII characters too in attribute values, empty elements as <e/>, and each
+ * namespace used but declared outside the extension declared on its top element. */
+
+static int ext_add_escaped_text(strbuf *b, const xmlChar *s, int n)
 {
-    *out = NULL;
-    if (rd->opts.keep_extensions) {
-        *out = xmlTextReaderReadOuterXml(x->r);
-        if (x->io_failed || x->xml_failed)
-            return fail_xml(rd, x);
-        if (*out && strlen((const char *)*out) > MAX_EXT) {
-            xmlFree(*out);
-            *out = NULL;
-            return crtk__rfail(rd, CRTK_ELIMIT, cur_line(x), 0, NULL,
-                               "extension element is longer than %u bytes", MAX_EXT);
+    int i, from = 0, rc = 0;
+
+    for (i = 0; i < n && rc == 0; i++) {
+        const char *rep;
+        switch (s[i]) {
+        case '<':
+            rep = "&lt;";
+            break;
+        case '>':
+            rep = "&gt;";
+            break;
+        case '&':
+            rep = "&amp;";
+            break;
+        case '\r':
+            rep = "&#13;";
+            break;
+        default:
+            continue;
         }
-    }
-    return skip_subtree(rd, x);
-}
-
-static void container_attributes(crtk_reader *rd, xr *x, const char *what, int tumor)
-{
-    xmlNodePtr node = xmlTextReaderCurrentNode(x->r);
-    xmlAttrPtr a;
-
-    /* NAACCR XML 1.1: Patient and Tumor carry no attributes. */
-    for (a = node->properties; a; a = a->next)
-        crtk__finding(rd, CRTK_SEV_ERROR, "unexpected-attribute", node_line(node), 0, tumor + 1,
-                      NULL, "%s has the attribute \"%s\"; it allows none", what,
-                      (const char *)a->name);
-}
-
-/* Classify the element under the cursor. */
-enum kind { K_ITEM, K_PATIENT, K_TUMOR, K_OTHER_NAACCR, K_NO_NS, K_FOREIGN };
-
-static enum kind classify(xr *x, xmlNodePtr node)
-{
-    if (!node->ns)
-        return K_NO_NS;
-    if (!naaccr_element(x, node->ns))
-        return K_FOREIGN;
-    if (node->name == x->s_item)
-        return K_ITEM;
-    if (node->name == x->s_patient)
-        return K_PATIENT;
-    if (node->name == x->s_tumor)
-        return K_TUMOR;
-    return K_OTHER_NAACCR;
-}
-
-static int unexpected_element(
-    crtk_reader *rd, xr *x, xmlNodePtr node, enum kind k, int tumor, const char *where)
-{
-    if (k == K_NO_NS)
-        crtk__finding(rd, CRTK_SEV_ERROR, "unknown-element", node_line(node), 0, tumor + 1, NULL,
-                      "element <%s> in no namespace inside %s; skipped", node->name, where);
-    else if (k == K_OTHER_NAACCR)
-        crtk__finding(rd, CRTK_SEV_ERROR, "unknown-element", node_line(node), 0, tumor + 1, NULL,
-                      "unknown NAACCR element <%s> inside %s; skipped", node->name, where);
-    else
-        crtk__finding(rd, CRTK_SEV_ERROR, "unexpected-element", node_line(node), 0, tumor + 1, NULL,
-                      "<%s> is not allowed inside %s; skipped", node->name, where);
-    return skip_subtree(rd, x);
-}
-
-/* Read a Patient (tumor < 0) or one of its Tumors; the cursor is on its start tag. */
-static int read_container(crtk_reader *rd, xr *x, crtk_record *rec, int tumor)
-{
-    crtk_level lv = tumor < 0 ? CRTK_LEVEL_PATIENT : CRTK_LEVEL_TUMOR;
-    const char *what = level_names[lv];
-    int depth = xmlTextReaderDepth(x->r);
-    int phase = 0; /* 0 items, 1 extensions, 2 tumors */
-    int rc, pos = 0;
-
-    container_attributes(rd, x, what, tumor);
-    if (xmlTextReaderIsEmptyElement(x->r))
-        return CRTK_OK;
-    for (;;) {
-        xmlNodePtr node;
-        int type;
-        enum kind k;
-
-        rc = step(rd, x);
-        if (rc < 0)
-            return rc;
+        rc = sb_add(b, (const char *)s + from, (size_t)(i - from));
         if (rc == 0)
-            return crtk__rfail(rd, CRTK_EPARSE, 0, 0, NULL, "unexpected end of document");
-        type = node_type(x);
-        if (type == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(x->r) == depth)
-            return CRTK_OK;
-        if (type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA) {
-            const char *t = (const char *)xmlTextReaderConstValue(x->r);
-            if (t && !blank(t))
-                crtk__finding(rd, CRTK_SEV_ERROR, "unexpected-text", cur_line(x), 0, tumor + 1,
-                              NULL, "text outside an Item in %s is ignored", what);
-            continue;
-        }
-        if (type != XML_READER_TYPE_ELEMENT)
-            continue;
-        if (depth + 1 > MAX_DEPTH)
-            return crtk__rfail(rd, CRTK_ELIMIT, cur_line(x), 0, NULL,
-                               "elements nested deeper than %d levels", MAX_DEPTH);
-        node = xmlTextReaderCurrentNode(x->r);
-        k = classify(x, node);
-        if (k == K_ITEM) {
-            const crtk_item *it;
-            long line;
-            /* NAACCR XML 1.1: Items come first. The RI stops; we report and keep the item. */
-            if (phase > 0)
-                crtk__finding(rd, CRTK_SEV_ERROR, "item-out-of-order", node_line(node), 0,
-                              tumor + 1, NULL, "Item after %s in %s",
-                              phase == 1 ? "an extension" : "a Tumor", what);
-            if (++x->patient_items > MAX_PATIENT_ITEMS)
-                return crtk__rfail(rd, CRTK_ELIMIT, node_line(node), 0, NULL,
-                                   "patient has more than %ld Items", MAX_PATIENT_ITEMS);
-            rc = read_item(rd, x, lv, tumor, pos++, &it, &line);
-            if (rc < 0)
-                return rc;
-            if (!it)
-                continue;
-            if (it->level == CRTK_LEVEL_ROOT && crtk_record_get(rec, it, 0, NULL)) {
-                crtk__finding(rd, CRTK_SEV_ERROR, "duplicate-item", line, 0, tumor + 1, it->id,
-                              "%s is already given in NaaccrData; the value is dropped", it->id);
-                continue;
-            }
-            rc = store_item(rd, x, rec, it, tumor, line);
-            if (rc < 0)
-                return rc;
-        } else if (k == K_TUMOR && lv == CRTK_LEVEL_PATIENT) {
-            int t;
-            phase = 2;
-            if (crtk_record_tumor_count(rec) >= rd->opts.max_tumors)
-                return crtk__rfail(rd, CRTK_ELIMIT, node_line(node), 0, NULL,
-                                   "patient has more than %ld tumors", rd->opts.max_tumors);
-            t = crtk_record_add_tumor(rec);
-            if (t < 0)
-                return crtk__rfail(rd, CRTK_ENOMEM, node_line(node), 0, NULL, "out of memory");
-            crtk_record_set_line(rec, t, node_line(node));
-            rc = read_container(rd, x, rec, t);
-            if (rc < 0)
-                return rc;
-        } else if (k == K_FOREIGN) {
-            xmlChar *xml;
-            if (phase == 2)
-                crtk__finding(rd, CRTK_SEV_ERROR, "extension-out-of-order", node_line(node), 0,
-                              tumor + 1, NULL, "extension <%s> after a Tumor in %s", node->name,
-                              what);
-            else
-                phase = 1;
-            rc = extension(rd, x, &xml);
-            if (rc < 0) {
-                xmlFree(xml);
-                return rc;
-            }
-            if (xml) {
-                rc = crtk_record_add_extension(rec, lv, tumor < 0 ? 0 : tumor, (const char *)xml,
-                                               strlen((const char *)xml));
-                xmlFree(xml);
-                if (rc < 0)
-                    return crtk__rfail(rd, rc, cur_line(x), 0, NULL, "cannot keep extension: %s",
-                                       crtk_status_str(rc));
-            }
-        } else {
-            rc = unexpected_element(rd, x, node, k, tumor, what);
-            if (rc < 0)
-                return rc;
-        }
+            rc = sb_adds(b, rep);
+        from = i + 1;
     }
+    return rc ? rc : sb_add(b, (const char *)s + from, (size_t)(n - from));
 }
 
-static int begin_patient(crtk_reader *rd, xr *x, crtk_record *rec)
+static int ext_add_escaped_attr(strbuf *b, const xmlChar *s, const xmlChar *end)
+{
+    int rc = 0;
+
+    for (; s < end && rc == 0; s++) {
+        unsigned c = *s;
+        if (c == '&' && end - s >= 5 && !memcmp(s, "&#38;", 5))
+            s += 4; /* libxml2's SAX2 form of '&' */
+        switch (c) {
+        case '\n':
+            rc = sb_add(b, "&#10;", 5);
+            break;
+        case '\r':
+            rc = sb_add(b, "&#13;", 5);
+            break;
+        case '\t':
+            rc = sb_add(b, "&#9;", 4);
+            break;
+        case '"':
+            rc = sb_add(b, "&quot;", 6);
+            break;
+        case '<':
+            rc = sb_add(b, "&lt;", 4);
+            break;
+        case '>':
+            rc = sb_add(b, "&gt;", 4);
+            break;
+        case '&':
+            rc = sb_add(b, "&amp;", 5);
+            break;
+        default:
+            if (c >= 0x80 && s + 1 < end) { /* a character reference, as libxml2 wrote it */
+                unsigned val;
+                int len, j;
+                if (c < 0xE0)
+                    len = 2, val = c & 0x1F;
+                else if (c < 0xF0)
+                    len = 3, val = c & 0x0F;
+                else
+                    len = 4, val = c & 0x07;
+                for (j = 1; j < len && s + j < end; j++)
+                    val = (val << 6) | (s[j] & 0x3F);
+                s += len - 1;
+                rc = sb_printf(b, "&#x%X;", val);
+            } else {
+                rc = sb_addc(b, (char)c);
+            }
+        }
+    }
+    return rc;
+}
+
+static int ext_add_qname(strbuf *b, const xmlChar *prefix, const xmlChar *local)
+{
+    int rc = 0;
+
+    if (prefix)
+        rc = sb_printf(b, "%s:", (const char *)prefix);
+    return rc ? rc : sb_adds(b, (const char *)local);
+}
+
+static int ext_add_nsdecl(strbuf *b, const xmlChar *prefix, const xmlChar *uri)
+{
+    const char *u = uri ? (const char *)uri : "";
+    char q = strchr(u, '"') ? '\'' : '"';
+
+    if (prefix)
+        return sb_printf(b, " xmlns:%s=%c%s%c", (const char *)prefix, q, u, q);
+    return sb_printf(b, " xmlns=%c%s%c", q, u, q);
+}
+
+/* Make sure prefix is declared within the extension copy; declare it at the top if not. */
+static int ext_need_ns(xr *x, const xmlChar *prefix, const xmlChar *uri)
+{
+    int i;
+
+    if (!uri || prefix == x->s_xml)
+        return 0;
+    for (i = x->nens - 1; i >= 0; i--)
+        if (x->ens[i].prefix == prefix)
+            return 0;
+    for (i = 0; i < x->nadded; i++)
+        if (x->added[2 * i] == prefix)
+            return 0;
+    if (x->nadded == x->capadded) {
+        int nc = x->capadded ? x->capadded * 2 : 8;
+        const xmlChar **p = realloc(x->added, (size_t)nc * 2 * sizeof *p);
+        if (!p)
+            return CRTK_ENOMEM;
+        x->added = p;
+        x->capadded = nc;
+    }
+    x->added[2 * x->nadded] = prefix;
+    x->added[2 * x->nadded + 1] = uri;
+    x->nadded++;
+    return ext_add_nsdecl(&x->ext_added, prefix, uri);
+}
+
+static int ext_close_tag(xr *x)
+{
+    if (!x->ext_tag_open)
+        return 0;
+    x->ext_tag_open = false;
+    return sb_addc(&x->ext, '>');
+}
+
+/* An element of an extension being kept starts (top: the extension's own element). */
+static int ext_start(xr *x,
+                     bool top,
+                     const xmlChar *localname,
+                     const xmlChar *prefix,
+                     const xmlChar *uri,
+                     int nb_ns,
+                     const xmlChar **nss,
+                     int nb_attrs,
+                     const xmlChar **attrs)
+{
+    strbuf *b = &x->ext;
+    int i, rc;
+
+    rc = ext_close_tag(x);
+    if (rc == 0 && top) {
+        sb_clear(b);
+        sb_clear(&x->ext_added);
+        x->nens = x->nadded = 0;
+    }
+    if (rc == 0)
+        rc = sb_addc(b, '<');
+    if (rc == 0)
+        rc = ext_add_qname(b, prefix, localname);
+    for (i = 0; i < nb_ns && rc == 0; i++) {
+        if (x->nens == x->capens) {
+            int nc = x->capens ? x->capens * 2 : 8;
+            extns *p = realloc(x->ens, (size_t)nc * sizeof *p);
+            if (!p)
+                return CRTK_ENOMEM;
+            x->ens = p;
+            x->capens = nc;
+        }
+        x->ens[x->nens].prefix = nss[2 * i];
+        x->ens[x->nens].uri = nss[2 * i + 1];
+        x->ens[x->nens].depth = x->depth;
+        x->nens++;
+        rc = ext_add_nsdecl(b, nss[2 * i], nss[2 * i + 1]);
+    }
+    if (rc == 0 && top)
+        x->ext_ins = b->len;
+    if (rc == 0)
+        rc = ext_need_ns(x, prefix, uri);
+    for (i = 0; i < nb_attrs && rc == 0; i++) {
+        rc = ext_need_ns(x, attrs[5 * i + 1], attrs[5 * i + 2]);
+        if (rc == 0)
+            rc = sb_addc(b, ' ');
+        if (rc == 0)
+            rc = ext_add_qname(b, attrs[5 * i + 1], attrs[5 * i]);
+        if (rc == 0)
+            rc = sb_add(b, "=\"", 2);
+        if (rc == 0)
+            rc = ext_add_escaped_attr(b, attrs[5 * i + 3], attrs[5 * i + 4]);
+        if (rc == 0)
+            rc = sb_addc(b, '"');
+    }
+    x->ext_tag_open = true;
+    return rc;
+}
+
+static int ext_end(xr *x, const xmlChar *localname, const xmlChar *prefix)
+{
+    int rc = 0;
+
+    while (x->nens && x->ens[x->nens - 1].depth > x->depth)
+        x->nens--;
+    if (x->ext_tag_open) {
+        x->ext_tag_open = false;
+        return sb_add(&x->ext, "/>", 2);
+    }
+    rc = sb_add(&x->ext, "</", 2);
+    if (rc == 0)
+        rc = ext_add_qname(&x->ext, prefix, localname);
+    return rc ? rc : sb_addc(&x->ext, '>');
+}
+
+/* The whole extension: insert the declarations found missing. */
+static int ext_finish(xr *x)
+{
+    strbuf *b = &x->ext;
+    size_t n = x->ext_added.len;
+
+    if (!n)
+        return 0;
+    if (sb_reserve(b, n) < 0)
+        return CRTK_ENOMEM;
+    memmove(b->s + x->ext_ins + n, b->s + x->ext_ins, b->len - x->ext_ins + 1);
+    memcpy(b->s + x->ext_ins, x->ext_added.s, n);
+    b->len += n;
+    return 0;
+}
+
+static int ext_limit(xr *x)
+{
+    if (x->ext.len + x->ext_added.len <= MAX_EXT)
+        return 0;
+    return crtk__rfail(x->rd, CRTK_ELIMIT, x->ext_line, 0, NULL,
+                       "extension element is longer than %u bytes", MAX_EXT);
+}
+
+static int keep_root_extension(crtk_reader *rd, xr *x, const char *xml, size_t len)
+{
+    if (x->nrexts == x->caprexts) {
+        int nc = x->caprexts ? x->caprexts * 2 : 4;
+        span *p = realloc(x->rexts, (size_t)nc * sizeof *p);
+        if (!p)
+            return crtk__rfail(rd, CRTK_ENOMEM, 0, 0, NULL, "out of memory");
+        x->rexts = p;
+        x->caprexts = nc;
+    }
+    x->rexts[x->nrexts].off = x->rootbuf.len;
+    x->rexts[x->nrexts].len = len;
+    if (sb_add(&x->rootbuf, xml, len) < 0)
+        return crtk__rfail(rd, CRTK_ENOMEM, 0, 0, NULL, "out of memory");
+    x->nrexts++;
+    return CRTK_OK;
+}
+
+/* The extension's element has ended: keep it where it belongs. */
+static int ext_done(xr *x)
+{
+    crtk_reader *rd = x->rd;
+    int rc;
+
+    if (!x->ext_keep)
+        return CRTK_OK;
+    if (ext_finish(x) < 0)
+        return crtk__rfail(rd, CRTK_ENOMEM, x->ext_line, 0, NULL, "out of memory");
+    if ((rc = ext_limit(x)) < 0)
+        return rc;
+    if (x->ext_lv == CRTK_LEVEL_ROOT)
+        return x->ext_phase_root < 2 ? keep_root_extension(rd, x, x->ext.s, x->ext.len) : CRTK_OK;
+    rc = crtk_record_add_extension(x->rec, x->ext_lv, x->ext_tumor < 0 ? 0 : x->ext_tumor, x->ext.s,
+                                   x->ext.len);
+    if (rc < 0)
+        return crtk__rfail(rd, rc, x->ext_line, 0, NULL, "cannot keep extension: %s",
+                           crtk_status_str(rc));
+    return CRTK_OK;
+}
+
+static int begin_patient(crtk_reader *rd, xr *x, crtk_record *rec, long line)
 {
     int i;
 
@@ -990,8 +1122,7 @@ static int begin_patient(crtk_reader *rd, xr *x, crtk_record *rec)
     /* NAACCR XML states the record type and version as NaaccrData attributes; files from
      * other writers often have no Item for them. The attributes are their values then. */
     {
-        const crtk_item *rt = crtk_layout_find(x->lay, "recordType");
-        const crtk_item *ver = crtk_layout_find(x->lay, "naaccrRecordVersion");
+        const crtk_item *rt = x->it_rt, *ver = x->it_ver;
         char v[16];
         int n = snprintf(v, sizeof v, "%d", rd->info.naaccr_version);
         if (rt && rt->level == CRTK_LEVEL_ROOT && !crtk_record_get(rec, rt, 0, NULL) &&
@@ -1005,122 +1136,692 @@ static int begin_patient(crtk_reader *rd, xr *x, crtk_record *rec)
         if (crtk_record_add_extension(rec, CRTK_LEVEL_ROOT, 0, x->rootbuf.s + x->rexts[i].off,
                                       x->rexts[i].len) < 0)
             return crtk__rfail(rd, CRTK_ENOMEM, 0, 0, NULL, "out of memory");
-    crtk_record_set_line(rec, -1, cur_line(x));
+    crtk_record_set_line(rec, -1, line);
     return CRTK_OK;
 }
 
-static int keep_root_extension(crtk_reader *rd, xr *x, const xmlChar *xml)
-{
-    size_t len = strlen((const char *)xml);
+/* ---- SAX handlers ------------------------------------------------------------------------- */
 
-    if (x->nrexts == x->caprexts) {
-        int nc = x->caprexts ? x->caprexts * 2 : 4;
-        span *p = realloc(x->rexts, (size_t)nc * sizeof *p);
-        if (!p)
-            return crtk__rfail(rd, CRTK_ENOMEM, 0, 0, NULL, "out of memory");
-        x->rexts = p;
-        x->caprexts = nc;
-    }
-    x->rexts[x->nrexts].off = x->rootbuf.len;
-    x->rexts[x->nrexts].len = len;
-    if (sb_add(&x->rootbuf, (const char *)xml, len) < 0)
-        return crtk__rfail(rd, CRTK_ENOMEM, 0, 0, NULL, "out of memory");
-    x->nrexts++;
-    return CRTK_OK;
+/* Classify an element by namespace and name. */
+enum kind { K_ITEM, K_PATIENT, K_TUMOR, K_OTHER_NAACCR, K_NO_NS, K_FOREIGN };
+
+static enum kind classify(xr *x, const xmlChar *localname, const xmlChar *uri)
+{
+    if (!uri)
+        return K_NO_NS;
+    if (!is_naaccr_uri(x, uri))
+        return K_FOREIGN;
+    if (localname == x->s_item)
+        return K_ITEM;
+    if (localname == x->s_patient)
+        return K_PATIENT;
+    if (localname == x->s_tumor)
+        return K_TUMOR;
+    return K_OTHER_NAACCR;
 }
 
-/* After </NaaccrData>: only comments, PIs and blanks may follow (libxml2 checks). */
-static int drain(crtk_reader *rd, xr *x)
+/* A text node outside an Item has ended: report it unless it was blank. */
+static void end_text(xr *x)
 {
-    int rc;
+    const frame *f;
 
-    while ((rc = step(rd, x)) > 0)
-        ;
-    return rc;
+    if (!x->run)
+        return;
+    x->run = false;
+    if (!x->run_text || dead(x))
+        return;
+    f = &x->st[x->depth - 1];
+    if (f->role == R_ROOT)
+        crtk__finding(x->rd, CRTK_SEV_ERROR, "unexpected-text", x->run_line, 0, 0, NULL,
+                      "text outside an Item in NaaccrData is ignored");
+    else
+        crtk__finding(x->rd, CRTK_SEV_ERROR, "unexpected-text", x->run_line, 0, f->tumor + 1, NULL,
+                      "text outside an Item in %s is ignored",
+                      level_names[f->role == R_PATIENT ? CRTK_LEVEL_PATIENT : CRTK_LEVEL_TUMOR]);
 }
 
-static int next_patient(crtk_reader *rd, xr *x, crtk_record *rec)
+static void skip(xr *x)
 {
-    int rc;
+    x->skip_depth = x->depth; /* the element just opened is at depth x->depth - 1 */
+}
 
-    if (x->at_end)
-        return drain(rd, x);
-    for (;;) {
-        xmlNodePtr node;
-        enum kind k;
-        int type;
+static int begin_patient(crtk_reader *rd, xr *x, crtk_record *rec, long line);
 
-        rc = step(rd, x);
+/* An element starts inside NaaccrData, a Patient or a Tumor (frame f, at depth d-1). */
+static int container_child(xr *x,
+                           frame *f,
+                           const xmlChar *localname,
+                           const xmlChar *prefix,
+                           const xmlChar *uri,
+                           int nb_ns,
+                           const xmlChar **nss,
+                           int nb_attrs,
+                           const xmlChar **attrs,
+                           long line)
+{
+    crtk_reader *rd = x->rd;
+    enum kind k = classify(x, localname, uri);
+    bool root = f->role == R_ROOT;
+    crtk_level lv = root ? CRTK_LEVEL_ROOT : f->tumor < 0 ? CRTK_LEVEL_PATIENT : CRTK_LEVEL_TUMOR;
+    const char *what = level_names[lv];
+    frame *nf = &x->st[x->depth - 1];
+    int i, rc;
+
+    if (root && k == K_PATIENT) {
+        if (!x->rec)
+            return crtk__rfail(rd, CRTK_EPARSE, line, 0, NULL,
+                               "internal error: a Patient "
+                               "outside a read");
+        if (x->patient_ready)
+            return crtk__rfail(rd, CRTK_EPARSE, line, 0, NULL,
+                               "internal error: a second Patient in one parser step");
+        x->root_phase = 2;
+        f->phase = 2;
+        rc = begin_patient(rd, x, x->rec, line);
         if (rc < 0)
             return rc;
-        if (rc == 0)
-            return crtk__rfail(rd, CRTK_EPARSE, 0, 0, NULL, "unexpected end of document");
-        type = node_type(x);
-        if (type == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(x->r) == 0) {
-            x->at_end = true;
-            return drain(rd, x);
-        }
-        if (type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA) {
-            const char *t = (const char *)xmlTextReaderConstValue(x->r);
-            if (t && !blank(t))
-                crtk__finding(rd, CRTK_SEV_ERROR, "unexpected-text", cur_line(x), 0, 0, NULL,
-                              "text outside an Item in NaaccrData is ignored");
-            continue;
-        }
-        if (type != XML_READER_TYPE_ELEMENT)
-            continue;
-        node = xmlTextReaderCurrentNode(x->r);
-        k = classify(x, node);
-        if (k == K_PATIENT) {
-            x->root_phase = 2;
-            rc = begin_patient(rd, x, rec);
-            if (rc == 0)
-                x->patient_items = 0;
-            rc = read_container(rd, x, rec, -1);
-            return rc < 0 ? rc : 1;
-        }
-        if (k == K_ITEM) {
-            const crtk_item *it;
-            long line;
-            if (x->root_phase > 0)
-                crtk__finding(rd, CRTK_SEV_ERROR, "item-out-of-order", node_line(node), 0, 0, NULL,
+        nf->role = R_PATIENT;
+        nf->phase = 0;
+        nf->tumor = -1;
+        nf->prev = -1;
+        x->patient_items = 0;
+        /* NAACCR XML 1.1: Patient and Tumor carry no attributes. */
+        for (i = 0; i < nb_attrs; i++)
+            crtk__finding(rd, CRTK_SEV_ERROR, "unexpected-attribute", line, 0, 0, NULL,
+                          "%s has the attribute \"%s\"; it allows none", "Patient",
+                          (const char *)attrs[5 * i]);
+        return CRTK_OK;
+    }
+    if (k == K_ITEM) {
+        int phase = root ? x->root_phase : f->phase;
+        if (!root && ++x->patient_items > MAX_ITEMS)
+            return crtk__rfail(rd, CRTK_ELIMIT, line, 0, NULL, "Patient has more than %ld Items",
+                               MAX_ITEMS);
+        /* NAACCR XML 1.1: Items come first. The RI stops; we report and keep the item. */
+        if (phase > 0) {
+            if (root)
+                crtk__finding(rd, CRTK_SEV_ERROR, "item-out-of-order", line, 0, 0, NULL,
                               "Item after %s in NaaccrData%s",
-                              x->root_phase == 1 ? "an extension" : "a Patient",
-                              x->root_phase == 1 ? "" : "; its value is dropped");
-            rc = read_item(rd, x, CRTK_LEVEL_ROOT, -1, x->nroots, &it, &line);
-            if (rc < 0)
-                return rc;
-            if (it && x->root_phase < 2 && (rc = store_root(rd, x, it, line)) < 0)
-                return rc;
-        } else if (k == K_FOREIGN) {
-            xmlChar *xml;
-            if (x->root_phase == 2)
-                crtk__finding(rd, CRTK_SEV_ERROR, "extension-out-of-order", node_line(node), 0, 0,
-                              NULL, "extension <%s> after a Patient in NaaccrData%s", node->name,
+                              phase == 1 ? "an extension" : "a Patient",
+                              phase == 1 ? "" : "; its value is dropped");
+            else
+                crtk__finding(rd, CRTK_SEV_ERROR, "item-out-of-order", line, 0, f->tumor + 1, NULL,
+                              "Item after %s in %s", phase == 1 ? "an extension" : "a Tumor", what);
+        }
+        nf->role = R_ITEM;
+        item_start(x, lv, root ? -1 : f->tumor, nb_attrs, attrs, line);
+        return CRTK_OK;
+    }
+    if (k == K_TUMOR && lv == CRTK_LEVEL_PATIENT) {
+        int t;
+        f->phase = 2;
+        if (crtk_record_tumor_count(x->rec) >= rd->opts.max_tumors)
+            return crtk__rfail(rd, CRTK_ELIMIT, line, 0, NULL, "patient has more than %ld tumors",
+                               rd->opts.max_tumors);
+        t = crtk_record_add_tumor(x->rec);
+        if (t < 0)
+            return crtk__rfail(rd, CRTK_ENOMEM, line, 0, NULL, "out of memory");
+        crtk_record_set_line(x->rec, t, line);
+        nf->role = R_TUMOR;
+        nf->phase = 0;
+        nf->tumor = t;
+        nf->prev = -1;
+        for (i = 0; i < nb_attrs; i++)
+            crtk__finding(rd, CRTK_SEV_ERROR, "unexpected-attribute", line, 0, t + 1, NULL,
+                          "%s has the attribute \"%s\"; it allows none", "Tumor",
+                          (const char *)attrs[5 * i]);
+        return CRTK_OK;
+    }
+    if (k == K_FOREIGN) {
+        int *phase = root ? &x->root_phase : &f->phase;
+        if (*phase == 2) {
+            if (root)
+                crtk__finding(rd, CRTK_SEV_ERROR, "extension-out-of-order", line, 0, 0, NULL,
+                              "extension <%s> after a Patient in NaaccrData%s", localname,
                               rd->opts.keep_extensions ? "; dropped" : "");
             else
-                x->root_phase = 1;
-            rc = extension(rd, x, &xml);
-            if (rc == 0 && xml && x->root_phase < 2)
-                rc = keep_root_extension(rd, x, xml);
-            xmlFree(xml);
-            if (rc < 0)
-                return rc;
+                crtk__finding(rd, CRTK_SEV_ERROR, "extension-out-of-order", line, 0, f->tumor + 1,
+                              NULL, "extension <%s> after a Tumor in %s", localname, what);
         } else {
-            rc = unexpected_element(rd, x, node, k, -1, "NaaccrData");
-            if (rc < 0)
-                return rc;
+            *phase = 1;
+        }
+        x->ext_depth = x->depth;
+        x->ext_keep = rd->opts.keep_extensions;
+        x->ext_line = line;
+        x->ext_lv = lv;
+        x->ext_tumor = root ? -1 : f->tumor;
+        x->ext_phase_root = x->root_phase;
+        if (x->ext_keep &&
+            ext_start(x, true, localname, prefix, uri, nb_ns, nss, nb_attrs, attrs) < 0)
+            return crtk__rfail(rd, CRTK_ENOMEM, line, 0, NULL, "out of memory");
+        return CRTK_OK;
+    }
+    if (k == K_NO_NS)
+        crtk__finding(rd, CRTK_SEV_ERROR, "unknown-element", line, 0, root ? 0 : f->tumor + 1, NULL,
+                      "element <%s> in no namespace inside %s; skipped", localname, what);
+    else if (k == K_OTHER_NAACCR)
+        crtk__finding(rd, CRTK_SEV_ERROR, "unknown-element", line, 0, root ? 0 : f->tumor + 1, NULL,
+                      "unknown NAACCR element <%s> inside %s; skipped", localname, what);
+    else
+        crtk__finding(rd, CRTK_SEV_ERROR, "unexpected-element", line, 0, root ? 0 : f->tumor + 1,
+                      NULL, "<%s> is not allowed inside %s; skipped", localname, what);
+    skip(x);
+    return CRTK_OK;
+}
+
+static void on_start(void *ctx,
+                     const xmlChar *localname,
+                     const xmlChar *prefix,
+                     const xmlChar *uri,
+                     int nb_ns,
+                     const xmlChar **nss,
+                     int nb_attrs,
+                     int nb_defaulted,
+                     const xmlChar **attrs)
+{
+    xr *x = of(ctx);
+    long line;
+    int d, rc = 0;
+    frame *f;
+
+    (void)nb_defaulted;
+    if (dead(x))
+        return;
+    line = cur_line(x);
+    end_text(x);
+    d = x->depth++; /* this element's depth: NaaccrData is 0 */
+    if (d > MAX_DEPTH) {
+        stop(x, crtk__rfail(x->rd, CRTK_ELIMIT, line, 0, NULL,
+                            "elements nested deeper than %d levels", MAX_DEPTH));
+        return;
+    }
+    if (x->ext_depth) {
+        if (x->ext_keep) {
+            if (ext_start(x, false, localname, prefix, uri, nb_ns, nss, nb_attrs, attrs) < 0)
+                rc = crtk__rfail(x->rd, CRTK_ENOMEM, line, 0, NULL, "out of memory");
+            else
+                rc = ext_limit(x);
+        }
+    } else if (x->skip_depth) {
+        /* inside a skipped subtree */
+    } else if (d == 0) {
+        x->st[0].role = R_ROOT;
+        x->st[0].phase = 0;
+        x->st[0].tumor = -1;
+        x->st[0].prev = -1;
+        rc = root_element(x, localname, uri, nb_ns, nss, nb_attrs, attrs, line);
+    } else {
+        f = &x->st[d - 1];
+        if (f->role == R_ITEM) {
+            if (prefix)
+                crtk__finding(x->rd, CRTK_SEV_ERROR, "unexpected-element", line, 0,
+                              x->item_tumor + 1, x->has_id ? x->id.s : NULL,
+                              "element <%s:%s> inside an Item is not allowed", prefix, localname);
+            else
+                crtk__finding(x->rd, CRTK_SEV_ERROR, "unexpected-element", line, 0,
+                              x->item_tumor + 1, x->has_id ? x->id.s : NULL,
+                              "element <%s> inside an Item is not allowed", localname);
+            skip(x);
+        } else {
+            rc = container_child(x, f, localname, prefix, uri, nb_ns, nss, nb_attrs, attrs, line);
         }
     }
+    if (rc < 0)
+        stop(x, rc);
+}
+
+static int end_item(xr *x, frame *parent)
+{
+    crtk_reader *rd = x->rd;
+    const crtk_item *it = item_resolve(x, parent);
+    long line = x->item_line;
+
+    if (!it)
+        return CRTK_OK;
+    if (parent->role == R_ROOT)
+        return x->root_phase < 2 ? store_root(rd, x, it, line) : CRTK_OK;
+    if (it->level == CRTK_LEVEL_ROOT && crtk_record_get(x->rec, it, 0, NULL)) {
+        crtk__finding(rd, CRTK_SEV_ERROR, "duplicate-item", line, 0, x->item_tumor + 1, it->id,
+                      "%s is already given in NaaccrData; the value is dropped", it->id);
+        return CRTK_OK;
+    }
+    return store_item(rd, x, x->rec, it, x->item_tumor, line);
+}
+
+static void on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar *uri)
+{
+    xr *x = of(ctx);
+    int d, rc = 0;
+
+    (void)uri;
+    if (dead(x))
+        return;
+    end_text(x);
+    d = --x->depth;
+    if (x->ext_depth) {
+        if (x->ext_keep) {
+            if (ext_end(x, localname, prefix) < 0)
+                rc = crtk__rfail(x->rd, CRTK_ENOMEM, cur_line(x), 0, NULL, "out of memory");
+            else
+                rc = ext_limit(x);
+        }
+        if (rc == 0 && d == x->ext_depth - 1) {
+            x->ext_depth = 0;
+            rc = ext_done(x);
+        }
+    } else if (x->skip_depth) {
+        if (d == x->skip_depth - 1)
+            x->skip_depth = 0;
+    } else if (d == 0) {
+        x->at_end = true;
+    } else {
+        frame *f = &x->st[d];
+        if (f->role == R_ITEM)
+            rc = end_item(x, &x->st[d - 1]);
+        else if (f->role == R_PATIENT)
+            x->patient_ready = true;
+    }
+    if (rc < 0)
+        stop(x, rc);
+}
+
+static void on_text(void *ctx, const xmlChar *ch, int len)
+{
+    xr *x = of(ctx);
+    frame *f;
+
+    if (dead(x) || len <= 0 || x->depth == 0)
+        return;
+    if (x->ext_depth) {
+        if (!x->ext_keep)
+            return;
+        if (ext_close_tag(x) < 0 || ext_add_escaped_text(&x->ext, ch, len) < 0)
+            stop(x, crtk__rfail(x->rd, CRTK_ENOMEM, x->ext_line, 0, NULL, "out of memory"));
+        else if (ext_limit(x) < 0)
+            stop(x, CRTK_ELIMIT);
+        return;
+    }
+    if (x->skip_depth)
+        return;
+    f = &x->st[x->depth - 1];
+    if (f->role == R_ITEM) {
+        if (x->val.len + (size_t)len > MAX_VALUE) {
+            const char *id = x->has_id ? x->id.s : NULL;
+            stop(x, crtk__rfail(x->rd, CRTK_ELIMIT, x->item_line, 0, id,
+                                "value of Item \"%s\" is longer than %u bytes", id ? id : "",
+                                MAX_VALUE));
+            return;
+        }
+        if (sb_add(&x->val, (const char *)ch, (size_t)len) < 0)
+            stop(x, crtk__rfail(x->rd, CRTK_ENOMEM, x->item_line, 0, NULL, "out of memory"));
+        return;
+    }
+    if (!x->run) {
+        x->run = true;
+        x->run_text = false;
+        x->run_line = cur_line(x);
+    }
+    if (!x->run_text && !blank_n(ch, len))
+        x->run_text = true;
+}
+
+static void on_comment(void *ctx, const xmlChar *value)
+{
+    xr *x = of(ctx);
+
+    if (dead(x))
+        return;
+    end_text(x);
+    if (x->ext_depth && x->ext_keep) {
+        if (ext_close_tag(x) < 0 || sb_printf(&x->ext, "<!--%s-->", (const char *)value) < 0)
+            stop(x, crtk__rfail(x->rd, CRTK_ENOMEM, x->ext_line, 0, NULL, "out of memory"));
+        else if (ext_limit(x) < 0)
+            stop(x, CRTK_ELIMIT);
+    }
+}
+
+static void on_pi(void *ctx, const xmlChar *target, const xmlChar *data)
+{
+    xr *x = of(ctx);
+
+    if (dead(x))
+        return;
+    end_text(x);
+    if (x->ext_depth && x->ext_keep) {
+        int rc = ext_close_tag(x);
+        if (rc == 0)
+            rc = data ? sb_printf(&x->ext, "<?%s %s?>", (const char *)target, (const char *)data)
+                      : sb_printf(&x->ext, "<?%s?>", (const char *)target);
+        if (rc < 0)
+            stop(x, crtk__rfail(x->rd, CRTK_ENOMEM, x->ext_line, 0, NULL, "out of memory"));
+        else if (ext_limit(x) < 0)
+            stop(x, CRTK_ELIMIT);
+    }
+}
+
+/* A DOCTYPE: note where; libxml2 parses the internal subset (its errors, such as an entity
+ * loop, come first), and the document is refused when the subset ends. */
+static void on_internal_subset(void *ctx,
+                               const xmlChar *name,
+                               const xmlChar *external_id,
+                               const xmlChar *system_id)
+{
+    xr *x = of(ctx);
+
+    if (!x->doctype) {
+        x->doctype = true;
+        x->doctype_line = cur_line(x);
+    }
+    xmlSAX2InternalSubset(x->ctxt, name, external_id, system_id);
+}
+
+static void on_external_subset(void *ctx,
+                               const xmlChar *name,
+                               const xmlChar *external_id,
+                               const xmlChar *system_id)
+{
+    xr *x = of(ctx);
+
+    (void)name;
+    (void)external_id;
+    (void)system_id;
+    if (dead(x))
+        return;
+    stop(x, crtk__rfail(x->rd, CRTK_EINVALID, x->doctype ? x->doctype_line : cur_line(x), 0, NULL,
+                        "a DOCTYPE is not allowed in NAACCR XML (entity declarations are "
+                        "refused)"));
+}
+
+static void on_reference(void *ctx, const xmlChar *name)
+{
+    xr *x = of(ctx);
+
+    if (dead(x))
+        return;
+    stop(x, crtk__rfail(x->rd, CRTK_EINVALID, cur_line(x), 0, NULL,
+                        "entity reference &%s; is not allowed in NAACCR XML", (const char *)name));
+}
+
+/* ---- feeding the parser ------------------------------------------------------------------- */
+
+/* UTF-16, UCS-4 and EBCDIC documents (by their first bytes): not scanned. */
+static bool ascii_incompatible(const unsigned char *p, size_t n)
+{
+    if (n >= 2 && ((p[0] == 0xFE && p[1] == 0xFF) || (p[0] == 0xFF && p[1] == 0xFE)))
+        return true;
+    if (n >= 4 && ((p[0] == 0 && p[1] == 0x3C) || (p[0] == 0x3C && p[1] == 0) ||
+                   (p[0] == 0 && p[1] == 0 && p[2] == 0) ||
+                   (p[0] == 0x4C && p[1] == 0x6F && p[2] == 0xA7 && p[3] == 0x94)))
+        return true;
+    return false;
+}
+
+static int feed(crtk_reader *rd, xr *x, const char *p, size_t n, bool terminate)
+{
+    xmlParseChunk(x->ctxt, p, (int)n, terminate);
+    if (dead(x))
+        return fail_xml(rd, x);
+    return CRTK_OK;
+}
+
+/* Refill the buffer: keep the bytes not fed yet, read more. Returns bytes read (0 at end). */
+static long refill(crtk_reader *rd, xr *x)
+{
+    long n;
+
+    if (x->fed) {
+        memmove(x->buf, x->buf + x->fed, x->len - x->fed);
+        x->len -= x->fed;
+        x->lexed -= x->fed;
+        x->hold = x->hold > x->fed ? x->hold - x->fed : 0;
+        x->fed = 0;
+    }
+    if (x->cap - x->len < CHUNK) {
+        size_t nc = x->cap ? x->cap * 2 : 2 * CHUNK;
+        char *b = realloc(x->buf, nc);
+        if (!b)
+            return crtk__rfail(rd, CRTK_ENOMEM, 0, 0, NULL, "out of memory");
+        x->buf = b;
+        x->cap = nc;
+    }
+    n = crtk__in_read(&rd->in, x->buf + x->len, CHUNK, &x->io_err);
+    if (n < 0) {
+        x->io_failed = true;
+        return fail_xml(rd, x);
+    }
+    if (x->len == 0 && n > 0 && !x->cap_checked) {
+        x->cap_checked = true;
+        x->raw = ascii_incompatible((const unsigned char *)x->buf, (size_t)n);
+    }
+    x->len += (size_t)n;
+    return n;
+}
+
+/* Give the parser its next piece: up to the next boundary the scanner finds (see
+ * xml_scan.h), or everything read when there is none, except a construct still open.
+ * Returns 1 after a piece, 0 when the end of input has been given, <0 on failure. */
+static int pump(crtk_reader *rd, xr *x)
+{
+    for (;;) {
+        long n;
+        if (x->lexed < x->len) {
+            size_t end;
+            if (x->raw || x->scan.lost) {
+                /* Not followed: one byte at a time, so that one call completes at most one
+                 * Patient; bounded so that libxml2 never sees a huge unfinished tag. */
+                end = x->lexed + 1;
+                if (x->raw) {
+                    x->raw_since_gt = x->buf[x->lexed] == '>' ? 0 : x->raw_since_gt + 1;
+                    if (x->raw_since_gt > RAW_NO_GT)
+                        return crtk__rfail(rd, CRTK_ELIMIT, cur_line(x), 0, NULL,
+                                           "no markup ends within %u bytes", RAW_NO_GT);
+                } else if (!x->root_seen && ++x->lost_bytes > MAX_DOCTYPE) {
+                    return crtk__rfail(rd, CRTK_EINVALID,
+                                       x->doctype ? x->doctype_line : x->scan.tag_line, 0, NULL,
+                                       "a DOCTYPE is not allowed in NAACCR XML (entity "
+                                       "declarations are refused)");
+                }
+                x->lexed = end;
+            } else {
+                bool boundary;
+                size_t open_at;
+                long k = crtk__xscan_run(&x->scan, x->buf + x->lexed, x->len - x->lexed, &boundary,
+                                         &open_at);
+                if (k < 0)
+                    return crtk__rfail(rd, CRTK_ELIMIT, x->scan.err_line, 0, NULL, "%s",
+                                       x->scan.err);
+                if (open_at != SIZE_MAX)
+                    x->hold = x->lexed + open_at;
+                x->lexed += (size_t)k;
+                end = x->lexed;
+                if (!boundary && x->scan.open && !x->scan.lost)
+                    end = x->hold; /* hand the construct over whole */
+            }
+            if (end > x->fed) {
+                int rc = feed(rd, x, x->buf + x->fed, end - x->fed, false);
+                x->fed = end;
+                if (rc < 0)
+                    return rc;
+                return 1;
+            }
+            continue;
+        }
+        if (x->eof_fed)
+            return 0;
+        n = refill(rd, x);
+        if (n < 0)
+            return (int)n;
+        if (n == 0) {
+            int rc;
+            x->eof_fed = true;
+            rc = feed(rd, x, x->buf + x->fed, x->len - x->fed, true);
+            x->fed = x->len;
+            return rc < 0 ? rc : 0;
+        }
+    }
+}
+
+/* libxml2's reader parsed the input in 512-byte pieces until it had the document element:
+ * a well-formedness or encoding error in those bytes was an error of opening the file,
+ * reported before anything about the document element. Keep that: parse those bytes first
+ * with a parser that builds nothing (a few KiB, once per file). */
+static void dry_error(void *ctx, xmlErrorPtr e)
+{
+    xr *x = ctx;
+
+    if (!e)
+        return;
+    if (e->level != XML_ERR_WARNING) {
+        xml_error(x, e);
+    } else if (x->ndw < (int)(sizeof x->dw / sizeof *x->dw)) {
+        /* reported only if the look-ahead fails: the real parse reports them otherwise */
+        x->dw[x->ndw] = *e;
+        x->dw[x->ndw].message = NULL;
+        crtk__copy(x->dwmsg[x->ndw], sizeof x->dwmsg[0], e->message ? e->message : "warning");
+        x->ndw++;
+    }
+}
+
+static int lookahead(crtk_reader *rd, xr *x)
+{
+    crtk__xscan sc;
+    bool boundary;
+    size_t open_at, end;
+    long k;
+    xmlSAXHandler sax;
+    xmlParserCtxtPtr c;
+
+    if (x->raw)
+        return CRTK_OK;
+    crtk__xscan_init(&sc);
+    k = crtk__xscan_run(&sc, x->buf, x->len, &boundary, &open_at);
+    if (k < 0 || sc.lost)
+        return CRTK_OK; /* limits are the pump's; a DOCTYPE is refused when it ends */
+    if (!boundary && !sc.broken)
+        return CRTK_OK; /* a very long prolog */
+    end = boundary ? ((size_t)k + 511) / 512 * 512 : 4096;
+    if (end > x->len)
+        end = x->len;
+    memset(&sax, 0, sizeof sax);
+    sax.initialized = XML_SAX2_MAGIC;
+    sax.serror = dry_error;
+    c = xmlCreatePushParserCtxt(&sax, NULL, NULL, 0, rd->in.name);
+    if (!c)
+        return CRTK_OK;
+    c->_private = x;
+    xmlCtxtUseOptions(c, XML_PARSE_NONET | XML_PARSE_BIG_LINES);
+    c->userData = x;
+    xmlParseChunk(c, x->buf, (int)end, 0);
+    if (c->myDoc)
+        xmlFreeDoc(c->myDoc);
+    xmlFreeParserCtxt(c);
+    if (!x->xml_failed)
+        return CRTK_OK;
+    for (k = 0; k < x->ndw; k++) {
+        x->dw[k].message = x->dwmsg[k];
+        xml_error(x, &x->dw[k]);
+    }
+    x->hfail = fail_xml(rd, x);
+    return x->hfail;
+}
+
+/* ---- the backend -------------------------------------------------------------------------- */
+
+static void xml_free(crtk_reader *rd);
+
+static int start(crtk_reader *rd)
+{
+    xr *x = calloc(1, sizeof *x);
+    xmlSAXHandler sax;
+    int rc;
+
+    if (!x)
+        return crtk__rfail(rd, CRTK_ENOMEM, 0, 0, NULL, "out of memory");
+    rd->impl = x;
+    x->rd = rd;
+    xmlInitParser();
+    memset(&sax, 0, sizeof sax);
+    xmlSAXVersion(&sax, 2);
+    sax.startElementNs = on_start;
+    sax.endElementNs = on_end;
+    sax.characters = on_text;
+    sax.ignorableWhitespace = on_text;
+    sax.cdataBlock = on_text;
+    sax.comment = on_comment;
+    sax.processingInstruction = on_pi;
+    sax.internalSubset = on_internal_subset;
+    sax.externalSubset = on_external_subset;
+    sax.reference = on_reference;
+    sax.serror = on_xml_error;
+    sax.error = NULL;
+    sax.warning = NULL;
+    sax.fatalError = NULL;
+    hook_errors(x);
+    x->ctxt = xmlCreatePushParserCtxt(&sax, NULL, NULL, 0, rd->in.name);
+    if (!x->ctxt) {
+        unhook_errors(x);
+        return crtk__rfail(rd, CRTK_ENOMEM, 0, 0, NULL, "cannot create the XML parser");
+    }
+    x->ctxt->_private = x;
+    /* No NOENT, DTDLOAD, DTDATTR or HUGE: entities stay references, nothing is fetched,
+     * libxml2's own size limits stay on. */
+    xmlCtxtUseOptions(x->ctxt, XML_PARSE_NONET | XML_PARSE_BIG_LINES);
+    x->ctxt->linenumbers = 1;
+    x->s_item = xmlDictLookup(x->ctxt->dict, BAD_CAST "Item", -1);
+    x->s_patient = xmlDictLookup(x->ctxt->dict, BAD_CAST "Patient", -1);
+    x->s_tumor = xmlDictLookup(x->ctxt->dict, BAD_CAST "Tumor", -1);
+    x->s_data = xmlDictLookup(x->ctxt->dict, BAD_CAST "NaaccrData", -1);
+    x->s_id = xmlDictLookup(x->ctxt->dict, BAD_CAST "naaccrId", -1);
+    x->s_num = xmlDictLookup(x->ctxt->dict, BAD_CAST "naaccrNum", -1);
+    x->s_xml = xmlDictLookup(x->ctxt->dict, BAD_CAST "xml", -1);
+    crtk__xscan_init(&x->scan);
+    rc = (int)refill(rd, x);
+    if (rc >= 0)
+        rc = lookahead(rd, x);
+    if (rc < 0)
+        goto out;
+    while (!x->root_seen) {
+        rc = pump(rd, x);
+        if (rc < 0)
+            goto out;
+        if (rc == 0 && !x->root_seen) {
+            rc = dead(x) ? fail_xml(rd, x)
+                         : crtk__rfail(rd, CRTK_EPARSE, 0, 0, NULL, "no document element");
+            goto out;
+        }
+    }
+    x->it_rt = crtk_layout_find(x->lay, "recordType");
+    x->it_ver = crtk_layout_find(x->lay, "naaccrRecordVersion");
+    rc = CRTK_OK;
+out:
+    unhook_errors(x);
+    return rc;
 }
 
 static int next(crtk_reader *rd, crtk_record *rec)
 {
     xr *x = rd->impl;
-    int rc;
+    int rc = 0;
 
-    hook_errors(rd, x);
-    rc = next_patient(rd, x, rec);
+    hook_errors(x);
+    x->rec = rec;
+    x->patient_ready = false;
+    for (;;) {
+        if (x->patient_ready) {
+            rc = 1;
+            break;
+        }
+        if (x->eof_fed) {
+            rc = x->at_end ? 0
+                           : crtk__rfail(rd, CRTK_EPARSE, cur_line(x), 0, NULL,
+                                         "unexpected end of document");
+            break;
+        }
+        rc = pump(rd, x);
+        if (rc < 0)
+            break;
+    }
+    x->rec = NULL;
     unhook_errors(x);
     return rc;
 }
@@ -1131,9 +1832,21 @@ static void xml_free(crtk_reader *rd)
 
     if (!x)
         return;
-    if (x->r)
-        xmlFreeTextReader(x->r);
+    if (x->ctxt) {
+        if (x->ctxt->myDoc)
+            xmlFreeDoc(x->ctxt->myDoc);
+        x->ctxt->myDoc = NULL;
+        xmlFreeParserCtxt(x->ctxt);
+    }
+    free(x->buf);
+    free(x->memo);
     sb_free(&x->val);
+    sb_free(&x->id);
+    sb_free(&x->num);
+    sb_free(&x->ext);
+    sb_free(&x->ext_added);
+    free(x->ens);
+    free(x->added);
     sb_free(&x->rootbuf);
     free(x->roots);
     free(x->rexts);

@@ -1,144 +1,331 @@
-/* xml_scan.c - a byte-level look at XML markup, one pass over each byte, that refuses a tag
- * over the limits before libxml2 parses it: libxml2 2.9 compares each attribute of a tag with
- * all before it, so a 2 MB tag of 200,000 attributes took minutes. Knows comments, CDATA,
- * processing instructions and quoted values, so '<' and '=' in them count for nothing. */
-#include "xml_scan_internal.h"
-#include "error_internal.h"
+/* xml_scan.c - the byte pre-scanner ahead of the XML push parser (see xml_scan.h). One
+ * state per position in the markup grammar; text is skipped with memchr. It never judges
+ * well-formedness: what it does not follow (a DOCTYPE, broken markup) it stops following
+ * ("lost"), and libxml2 reports the error at that point. */
+#include "xml_scan.h"
 
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
-static int scan_fail(crtk__xml_scanner *sc, crtk_error *err, const char *fmt, unsigned limit)
+enum {
+    S_TEXT,
+    S_LT,      /* after '<' */
+    S_ENDTAG,  /* in "</name S?" */
+    S_BANG,    /* after "<!" */
+    S_COMMENT, /* in "<!--", sub counts '-' */
+    S_CDATA,   /* in "<![CDATA[", sub counts ']' */
+    S_PI,      /* in "<?", sub = 1 after '?' */
+    S_SNAME,   /* start tag name */
+    S_STAG,    /* between attributes */
+    S_ANAME,   /* attribute name */
+    S_AEQ,     /* after an attribute name, before '=' */
+    S_AQ,      /* after '=', before the quote */
+    S_AVAL,    /* in a quoted value */
+    S_SLASH,   /* after '/' in a start tag */
+    S_LOST
+};
+
+void crtk__xscan_init(crtk__xscan *s)
 {
-    if (err)
-        err->line = sc->line;
-    return crtk__fail(err, CRTK_ELIMIT, fmt, sc->tag, limit);
+    memset(s, 0, sizeof *s);
+    s->state = S_TEXT;
+    s->line = 1;
 }
 
-void crtk__xml_scan_init(crtk__xml_scanner *sc)
+static bool is_space(unsigned char c)
 {
-    memset(sc, 0, sizeof *sc);
-    sc->line = 1;
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-int crtk__xml_scan(crtk__xml_scanner *sc, const char *buf, size_t n, crtk_error *err)
+static long fail(crtk__xscan *s, long line, const char *msg)
 {
-    size_t i;
+    s->err_line = line;
+    snprintf(s->err, sizeof s->err, "%s", msg);
+    return -1;
+}
 
-    for (i = 0; i < n; i++) {
-        char c = buf[i];
-        if (sc->st == CRTK__XS_TEXT) {
-            const char *lt = memchr(buf + i, '<', n - i);
-            size_t stop = lt ? (size_t)(lt - buf) : n;
-            const char *nl = buf + i;
-            while ((nl = memchr(nl, '\n', (size_t)(buf + stop - nl)))) {
-                sc->line++;
-                nl++;
-            }
+static size_t count_nl(const char *p, size_t n)
+{
+    size_t k = 0, i;
+
+    for (i = 0; i < n; i++)
+        k += p[i] == '\n';
+    return k;
+}
+
+/* Bytes that end a name: blank, '>', '/', '='. */
+static const unsigned char name_end[256] = {
+    [' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, ['>'] = 1, ['/'] = 1, ['='] = 1,
+};
+
+long crtk__xscan_run(crtk__xscan *s, const char *p, size_t n, bool *boundary, size_t *open_at)
+{
+    size_t i = 0;
+    char msg[160];
+
+    *boundary = false;
+    *open_at = SIZE_MAX;
+    if (s->state == S_LOST)
+        return (long)n;
+    while (i < n) {
+        unsigned char c = (unsigned char)p[i];
+
+        if (s->state == S_TEXT) {
+            const char *lt = memchr(p + i, '<', n - i);
+            size_t upto = lt ? (size_t)(lt - p) : n;
+            s->line += (long)count_nl(p + i, upto - i);
             if (!lt)
-                break;
-            i = stop;
-            sc->st = CRTK__XS_LT;
-            sc->attrs = 0;
-            sc->name = 0;
-            sc->tag[0] = '\0';
-            sc->last[0] = sc->last[1] = '\0';
+                return (long)n;
+            /* Most tags of a file: <Item naaccrId="..."> inside a Patient, taken whole. It
+             * opens an element at depth 2 or more: no boundary, no limit but the value's. */
+            if (s->depth >= 2 && n - upto >= 18 && !memcmp(lt, "<Item naaccrId=\"", 16)) {
+                size_t lim = n - upto - 16;
+                const char *q;
+                if (lim > CRTK_XML_MAX_ATTR_VALUE)
+                    lim = CRTK_XML_MAX_ATTR_VALUE;
+                q = memchr(lt + 16, '"', lim);
+                if (q && q + 1 < p + n && q[1] == '>') {
+                    s->line += (long)count_nl(lt + 16, (size_t)(q - lt - 16));
+                    s->depth++;
+                    i = (size_t)(q + 2 - p);
+                    continue;
+                }
+            }
+            i = upto + 1;
+            s->state = S_LT;
+            s->open = true;
+            s->tag_line = s->line;
+            s->mark_len = 1;
+            *open_at = upto;
             continue;
         }
+        if (s->state == S_SNAME || s->state == S_ANAME) {
+            /* the rest of the name in one step */
+            size_t j = i;
+            while (j < n && !name_end[(unsigned char)p[j]])
+                j++;
+            if (s->state == S_SNAME) {
+                size_t k;
+                for (k = i; k < j && s->name_len + (k - i) < sizeof s->name - 1; k++)
+                    s->name[s->name_len + (k - i)] = p[k];
+                s->name[s->name_len + (k - i)] = '\0';
+            }
+            s->name_len += j - i;
+            s->mark_len += j - i;
+            if (s->name_len > CRTK_XML_MAX_NAME) {
+                snprintf(msg, sizeof msg, "%s name \"%.40s...\" is longer than %u bytes",
+                         s->state == S_SNAME ? "an element" : "an attribute", s->name,
+                         CRTK_XML_MAX_NAME);
+                return fail(s, s->tag_line, msg);
+            }
+            if (s->mark_len > CRTK_XML_MAX_MARKUP)
+                return fail(s, s->tag_line,
+                            "markup (a tag, comment or CDATA section) is longer "
+                            "than 4194304 bytes");
+            i = j;
+            if (i == n)
+                break;
+            s->state = s->state == S_SNAME ? S_STAG : S_AEQ;
+            continue;
+        }
+        if (s->state == S_ENDTAG) {
+            const char *gt = memchr(p + i, '>', n - i);
+            size_t upto = gt ? (size_t)(gt - p) : n;
+            s->line += (long)count_nl(p + i, upto - i);
+            s->mark_len += upto - i;
+            if (s->mark_len > CRTK_XML_MAX_MARKUP)
+                return fail(s, s->tag_line,
+                            "markup (a tag, comment or CDATA section) is longer "
+                            "than 4194304 bytes");
+            if (!gt)
+                return (long)n;
+            i = upto; /* the '>' is handled below */
+            c = '>';
+        }
         if (c == '\n')
-            sc->line++;
-        switch (sc->st) {
-        case CRTK__XS_LT:
-            if (c == '!') {
-                sc->st = CRTK__XS_BANG;
-                sc->nbang = 0;
+            s->line++;
+        i++;
+        if (++s->mark_len > CRTK_XML_MAX_MARKUP)
+            return fail(s, s->tag_line,
+                        "markup (a tag, comment or CDATA section) is longer "
+                        "than 4194304 bytes");
+        switch (s->state) {
+        case S_LT:
+            if (c == '/') {
+                s->state = S_ENDTAG;
+            } else if (c == '!') {
+                s->state = S_BANG;
+                s->sub = 0;
             } else if (c == '?') {
-                sc->st = CRTK__XS_SKIP;
-                sc->end = "?>";
-            } else if (c == '/') {
-                sc->st = CRTK__XS_SKIP;
-                sc->end = ">";
+                s->state = S_PI;
+                s->sub = 0;
+            } else if (is_space(c) || c == '>' || c == '<' || c == '=') {
+                s->state = S_LOST;
+                s->broken = !s->lost; /* not well-formed: libxml2 says where */
+                s->open = false;
+                return (long)n;
             } else {
-                sc->st = CRTK__XS_NAME;
-                sc->name = 1;
-                sc->tag[0] = c;
-                sc->tag[1] = '\0';
+                s->state = S_SNAME;
+                s->name_len = 1;
+                s->nattrs = 0;
+                s->name[0] = (char)c;
+                s->name[1] = '\0';
             }
             break;
-        case CRTK__XS_NAME:
-            if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '/') {
-                sc->st = CRTK__XS_TAG;
-                sc->aname = 0;
-            } else if (c == '>') {
-                sc->st = CRTK__XS_TEXT;
-            } else {
-                if (sc->name < sizeof sc->tag - 1) {
-                    sc->tag[sc->name] = c;
-                    sc->tag[sc->name + 1] = '\0';
+        case S_ENDTAG: /* its '>' (the rest was skipped above) */
+            s->open = false;
+            s->state = S_TEXT;
+            if (--s->depth <= 1) {
+                if (s->depth < 0) {
+                    s->state = S_LOST;
+                    s->broken = !s->lost;
+                    return (long)n;
                 }
-                if (++sc->name > CRTK_XML_MAX_NAME)
-                    return scan_fail(sc, err, "element name <%s...> is longer than %u bytes",
-                                     CRTK_XML_MAX_NAME);
+                *boundary = true;
+                return (long)i;
             }
             break;
-        case CRTK__XS_TAG:
+        case S_BANG:
+            /* "<!--" comment, "<![CDATA[" section; anything else (DOCTYPE) is not followed. */
+            if (s->sub == 0 && c == '-') {
+                s->sub = 1;
+            } else if (s->sub == 1 && c == '-') {
+                s->state = S_COMMENT;
+                s->sub = 0;
+            } else if (s->sub == 0 && c == '[') {
+                s->sub = 10;
+            } else if (s->sub >= 10 && s->sub < 16 && c == "CDATA["[s->sub - 10]) {
+                if (++s->sub == 16) {
+                    s->state = S_CDATA;
+                    s->sub = 0;
+                }
+            } else {
+                s->state = S_LOST;
+                s->broken = !s->lost;
+                s->lost = true;
+                s->broken = false;
+                s->open = false;
+                return (long)n;
+            }
+            break;
+        case S_COMMENT:
+            if (c == '-') {
+                if (s->sub < 2)
+                    s->sub++;
+            } else if (c == '>' && s->sub >= 2) {
+                s->open = false;
+                s->state = S_TEXT;
+            } else {
+                s->sub = 0;
+            }
+            break;
+        case S_CDATA:
+            if (c == ']') {
+                if (s->sub < 2)
+                    s->sub++;
+            } else if (c == '>' && s->sub >= 2) {
+                s->open = false;
+                s->state = S_TEXT;
+            } else {
+                s->sub = 0;
+            }
+            break;
+        case S_PI:
+            if (c == '>' && s->sub) {
+                s->open = false;
+                s->state = S_TEXT;
+            } else {
+                s->sub = c == '?';
+            }
+            break;
+        case S_STAG:
+            if (c == '>') {
+                s->open = false;
+                s->state = S_TEXT;
+                if (++s->depth == 1) {
+                    *boundary = true;
+                    return (long)i;
+                }
+            } else if (c == '/') {
+                s->state = S_SLASH;
+            } else if (!is_space(c)) {
+                if (++s->nattrs > CRTK_XML_MAX_ATTRS) {
+                    snprintf(msg, sizeof msg, "element <%s> has more than %u attributes", s->name,
+                             CRTK_XML_MAX_ATTRS);
+                    return fail(s, s->tag_line, msg);
+                }
+                s->state = S_ANAME;
+                s->name_len = 1;
+            }
+            break;
+        case S_AEQ:
+            if (c == '=')
+                s->state = S_AQ;
+            else if (!is_space(c)) {
+                s->state = S_LOST;
+                s->broken = !s->lost;
+                s->open = false;
+                return (long)n;
+            }
+            break;
+        case S_AQ:
             if (c == '"' || c == '\'') {
-                sc->st = CRTK__XS_QUOTE;
-                sc->q = c;
-                sc->val = 0;
-            } else if (c == '>') {
-                sc->st = CRTK__XS_TEXT;
-            } else if (c == '=') {
-                sc->aname = 0;
-                if (++sc->attrs > CRTK_XML_MAX_ATTRS)
-                    return scan_fail(sc, err, "element <%s> has more than %u attributes",
-                                     CRTK_XML_MAX_ATTRS);
-            } else if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '/') {
-                sc->aname = 0;
-            } else if (++sc->aname > CRTK_XML_MAX_NAME) {
-                return scan_fail(sc, err, "an attribute name in <%s> is longer than %u bytes",
-                                 CRTK_XML_MAX_NAME);
+                s->quote = (char)c;
+                s->state = S_AVAL;
+                s->vlen = 0;
+            } else if (!is_space(c)) {
+                s->state = S_LOST;
+                s->broken = !s->lost;
+                s->open = false;
+                return (long)n;
             }
             break;
-        case CRTK__XS_QUOTE:
-            if (c == sc->q)
-                sc->st = CRTK__XS_TAG;
-            else if (++sc->val > CRTK_XML_MAX_ATTR_VALUE)
-                return scan_fail(sc, err, "an attribute value in <%s> is longer than %u bytes",
-                                 CRTK_XML_MAX_ATTR_VALUE);
-            break;
-        case CRTK__XS_BANG:
-            sc->bang[sc->nbang++] = c;
-            if (sc->nbang == 2 && !memcmp(sc->bang, "--", 2)) {
-                sc->st = CRTK__XS_SKIP;
-                sc->end = "-->";
-                sc->last[0] = sc->last[1] = '\0'; /* "<!-->" does not close the comment */
-                continue;
-            } else if (sc->bang[0] == '[' && sc->nbang == 7) {
-                sc->st = CRTK__XS_SKIP;
-                sc->end = "]]>";
-                sc->last[0] = sc->last[1] = '\0';
-                continue;
-            } else if ((sc->bang[0] != '-' && sc->bang[0] != '[') || sc->nbang == 2) {
-                sc->st = CRTK__XS_SKIP; /* DOCTYPE: refused by the reader anyway */
-                sc->end = ">";
-                if (!sc->decl_line)
-                    sc->decl_line = sc->line;
+        case S_AVAL: {
+            /* The value up to the closing quote, in one step. */
+            const char *q = memchr(p + i - 1, s->quote, n - (i - 1));
+            size_t upto = q ? (size_t)(q - p) : n;
+            size_t run = upto - (i - 1);
+            if (c == '\n')
+                s->line--; /* counted again below */
+            s->line += (long)count_nl(p + i - 1, run);
+            s->vlen += run;
+            s->mark_len += run - 1;
+            if (s->vlen > CRTK_XML_MAX_ATTR_VALUE) {
+                snprintf(msg, sizeof msg,
+                         "an attribute value of element <%s> is longer than %u bytes", s->name,
+                         CRTK_XML_MAX_ATTR_VALUE);
+                return fail(s, s->tag_line, msg);
             }
-            if (c == '>' && sc->st == CRTK__XS_SKIP)
-                sc->st = CRTK__XS_TEXT;
-            break;
-        case CRTK__XS_SKIP: {
-            size_t k = strlen(sc->end);
-            if (c == sc->end[k - 1] && (k < 2 || sc->last[1] == sc->end[k - 2]) &&
-                (k < 3 || sc->last[0] == sc->end[0]))
-                sc->st = CRTK__XS_TEXT;
+            if (s->mark_len > CRTK_XML_MAX_MARKUP)
+                return fail(s, s->tag_line,
+                            "markup (a tag, comment or CDATA section) is longer "
+                            "than 4194304 bytes");
+            if (q) {
+                i = upto + 1;
+                s->state = S_STAG;
+            } else {
+                i = n;
+            }
             break;
         }
+        case S_SLASH:
+            if (c != '>') {
+                s->state = S_LOST;
+                s->broken = !s->lost;
+                s->open = false;
+                return (long)n;
+            }
+            s->open = false;
+            s->state = S_TEXT;
+            if (s->depth <= 1) {
+                *boundary = true;
+                return (long)i;
+            }
+            break;
         default:
-            break;
+            return (long)n;
         }
-        sc->last[0] = sc->last[1];
-        sc->last[1] = c;
     }
-    return CRTK_OK;
+    return (long)n;
 }

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "crtk/layouts.h"
+#include "layouts_internal.h"
 
 static crtk_layouts *ls;
 
@@ -106,6 +107,59 @@ START_TEST(test_find_by_number_and_name)
 }
 END_TEST
 
+/* crtk__layout_find_after: right on any order, a memo hit on the order seen before. */
+START_TEST(test_find_after_any_order)
+{
+    const crtk_layout *l = crtk_layouts_dictionary(ls, 250);
+    int n = crtk_layout_count(l), i, round, prev;
+    int *memo = calloc((size_t)n + 1, sizeof *memo);
+    int *order = malloc((size_t)n * sizeof *order);
+    unsigned seed = 11;
+
+    ck_assert_ptr_nonnull(memo);
+    for (i = 0; i < n; i++)
+        order[i] = i;
+    for (round = 0; round < 6; round++) {
+        if (round >= 2 && round % 2 == 0) { /* a new shuffled order, then the same again */
+            for (i = n - 1; i > 0; i--) {
+                int j, t;
+                seed = seed * 1103515245u + 12345u;
+                j = (int)((seed >> 8) % (unsigned)(i + 1));
+                t = order[i];
+                order[i] = order[j];
+                order[j] = t;
+            }
+        }
+        prev = -1;
+        for (i = 0; i < n; i++) {
+            const crtk_item *want = crtk_layout_item(l, order[i]);
+            char id[80];
+            size_t len = strlen(want->id);
+            const crtk_item *got;
+            int *m = &memo[prev + 1];
+            bool hit_expected = round % 2 == 1 && *m == want->index + 1;
+            /* an id that is not NUL-terminated where it ends, as parsers give them */
+            memcpy(id, want->id, len);
+            memcpy(id + len, "Zz", 3);
+            got = crtk__layout_find_after(l, memo, prev, id, len);
+            ck_assert_ptr_eq(got, want);
+            if (round % 2 == 1) /* the order seen in the round before: every lookup hits */
+                ck_assert(hit_expected);
+            /* a prefix of the remembered id, or a longer id, must not match */
+            ck_assert_ptr_null(crtk__layout_find_after(l, memo, prev, id, len + 2));
+            if (len > 1)
+                ck_assert_ptr_ne(crtk__layout_find_after(l, memo, prev, id, len - 1), want);
+            got = crtk__layout_find_after(l, memo, prev, id, len);
+            ck_assert_ptr_eq(got, want);
+            prev = got->index;
+        }
+    }
+    ck_assert_ptr_null(crtk__layout_find_after(l, memo, -1, "noSuchItem", 10));
+    free(order);
+    free(memo);
+}
+END_TEST
+
 START_TEST(test_slots_are_dense_per_level)
 {
     const crtk_layout *l = crtk_layouts_dictionary(ls, 250);
@@ -204,6 +258,7 @@ static Suite *layouts_suite(void)
     tcase_add_test(tc, test_flat_versions_resolve);
     tcase_add_test(tc, test_version_normalize);
     tcase_add_test(tc, test_find_by_number_and_name);
+    tcase_add_test(tc, test_find_after_any_order);
     tcase_add_test(tc, test_slots_are_dense_per_level);
     tcase_add_test(tc, test_user_layout_text_loads);
     tcase_add_loop_test(tc, test_bad_layout_text_is_rejected_with_position, 0,

@@ -820,7 +820,7 @@ START_TEST(test_long_names_and_attribute_values_limited)
     n += big;
     snprintf(s + n, 1000, "\"/></Patient>" END);
     ck_assert_int_eq(read_str(s, &np), CRTK_ELIMIT);
-    ck_assert_msg(strstr(last_err.message, "attribute value in <x:e>"), "%s", last_err.message);
+    ck_assert_msg(strstr(last_err.message, "attribute value"), "%s", last_err.message);
     free(s);
 }
 END_TEST
@@ -898,6 +898,129 @@ START_TEST(test_truncated_after_many_patients)
     ck_assert_int_eq(np, 1000);
     ck_assert_int_eq(last_err.line, 3004);
     ck_assert_int_eq(last_err.record, 1001);
+    free(s);
+}
+END_TEST
+
+/* Limits checked before libxml2 works on the markup: a flood of attributes, over-long names
+ * and values, too many Items in a Patient. Each input is refused with its line. */
+static char *attribute_flood(const char *where, int n)
+{
+    size_t cap = (size_t)n * 16 + 1000, len = 0;
+    char *s = malloc(cap);
+    int i;
+
+    ck_assert_ptr_nonnull(s);
+    len += (size_t)snprintf(s, cap,
+                            "<?xml version=\"1.0\"?>\n<NaaccrData baseDictionaryUri=\"" BASE250
+                            "\" recordType=\"A\" xmlns=\"" NS "\"%s",
+                            strcmp(where, "root") ? ">\n<Patient\n" : "\n");
+    for (i = 0; i < n; i++)
+        len += (size_t)snprintf(s + len, cap - len, " a%d=\"x\"", i);
+    snprintf(s + len, cap - len, "%s", strcmp(where, "root") ? "/>" END : "/>\n");
+    return s;
+}
+
+START_TEST(test_attribute_flood_refused_at_once)
+{
+    char *s = attribute_flood("root", 200000);
+    long np;
+
+    ck_assert_int_eq(read_str(s, &np), CRTK_ELIMIT);
+    ck_assert_int_eq(last_err.line, 2);
+    ck_assert_ptr_nonnull(strstr(last_err.message, "more than 256 attributes"));
+    free(s);
+    s = attribute_flood("patient", 200000);
+    ck_assert_int_eq(read_str(s, &np), CRTK_ELIMIT);
+    ck_assert_int_eq(last_err.line, 3);
+    ck_assert_ptr_nonnull(strstr(last_err.message, "<Patient>"));
+    free(s);
+    s = attribute_flood("patient", 200); /* under the limit: only findings */
+    memset(&fc, 0, sizeof fc);
+    ck_assert_int_eq(read_str(s, &np), 0);
+    ck_assert_int_eq(np, 1);
+    free(s);
+}
+END_TEST
+
+START_TEST(test_long_names_and_values_refused)
+{
+    size_t big = 70000, n;
+    char *s = malloc(big + 1000);
+    long np;
+
+    n = (size_t)snprintf(s, 1000, HDR "<Patient>\n<x:");
+    memset(s + n, 'e', 300);
+    n += 300;
+    n += (size_t)snprintf(s + n, 1000, " xmlns:x=\"urn:x\"/></Patient>" END);
+    ck_assert_int_eq(read_str(s, &np), CRTK_ELIMIT);
+    ck_assert_ptr_nonnull(strstr(last_err.message, "name"));
+    ck_assert_int_eq(last_err.line, 4);
+
+    n = (size_t)snprintf(s, 1000, HDR "<Patient>\n\n<Item naaccrId=\"");
+    memset(s + n, 'v', big);
+    n += big;
+    n += (size_t)snprintf(s + n, 1000, "\">1</Item></Patient>" END);
+    ck_assert_int_eq(read_str(s, &np), CRTK_ELIMIT);
+    ck_assert_ptr_nonnull(strstr(last_err.message, "attribute value"));
+    ck_assert_int_eq(last_err.line, 5);
+    free(s);
+}
+END_TEST
+
+START_TEST(test_items_per_patient_limited)
+{
+    size_t count = (1u << 20) + 1, n = 0, cap = count * 8 + 1000;
+    char *s = malloc(cap);
+    size_t i;
+    long np;
+
+    n += (size_t)snprintf(s, 1000, HDR "<Patient>\n");
+    for (i = 0; i < count; i++) {
+        memcpy(s + n, "<Item/>", 7);
+        n += 7;
+    }
+    n += (size_t)snprintf(s + n, 1000, "</Patient>" END);
+    ck_assert_int_eq(read_str(s, &np), CRTK_ELIMIT);
+    ck_assert_ptr_nonnull(strstr(last_err.message, "Items"));
+    ck_assert_int_eq(last_err.line, 4);
+    free(s);
+}
+END_TEST
+
+/* Patients, comments, CDATA sections and values across the reader's 64 KiB reads: every
+ * Patient comes out whole, one per call, with the lines of its elements. */
+START_TEST(test_markup_across_reads)
+{
+    size_t cap = 4u << 20, n = 0;
+    char *s = malloc(cap);
+    long np = 0;
+    int i, rc;
+    crtk_reader_opts o = opts();
+
+    n += (size_t)snprintf(s, cap, HDR);
+    for (i = 0; i < 20000; i++)
+        n += (size_t)snprintf(s + n, cap - n,
+                              "<Patient><!-- %d > - > --><Item naaccrId=\"patientIdNumber\">"
+                              "%08d</Item>\n<Tumor><Item naaccrId=\"primarySite\"><![CDATA[C]]>"
+                              "<!-- ]]> -->50<?pi ? > ?>9</Item></Tumor></Patient >\n",
+                              i, i);
+    n += (size_t)snprintf(s + n, cap - n, END);
+    crtk_reader_free(rd);
+    rd = NULL;
+    ck_assert_int_eq(crtk_reader_open_mem(&rd, s, n, ls, &o, NULL), CRTK_OK);
+    while ((rc = crtk_reader_next(rd, rec)) > 0) {
+        char want[32];
+        snprintf(want, sizeof want, "%08ld", np);
+        ck_assert_str_eq(get("patientIdNumber", 0), want);
+        ck_assert_str_eq(get("primarySite", 0), "C509");
+        ck_assert_int_eq(crtk_record_line(rec, -1), 3 + 2 * np);
+        ck_assert_int_eq(crtk_record_line(rec, 0), 4 + 2 * np);
+        np++;
+    }
+    ck_assert_int_eq(rc, 0);
+    ck_assert_int_eq(np, 20000);
+    ck_assert_int_eq(fc.n, 0);
     free(s);
 }
 END_TEST
@@ -1149,6 +1272,10 @@ static Suite *xml_reader_suite(void)
     tcase_add_test(tc, test_truncated_file_fatal_with_line);
     tcase_add_test(tc, test_truncated_after_many_patients);
     tcase_add_test(tc, test_not_xml_at_all);
+    tcase_add_test(tc, test_attribute_flood_refused_at_once);
+    tcase_add_test(tc, test_long_names_and_values_refused);
+    tcase_add_test(tc, test_items_per_patient_limited);
+    tcase_add_test(tc, test_markup_across_reads);
     tcase_add_test(tc, test_invalid_utf8_is_encoding_error);
     tcase_add_test(tc, test_gzip_memory_input);
     suite_add_tcase(s, tc);
