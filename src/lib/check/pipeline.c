@@ -308,7 +308,7 @@ int crtk_pipeline_new(crtk_pipeline **out,
     p->opts = *opts;
     if (sink)
         p->sink = *sink;
-    p->nring = opts->jobs > 1 ? 4 * opts->jobs : 1;
+    p->nring = opts->jobs > 1 ? 3 * opts->jobs : 1; /* enough to keep every worker busy */
     p->ring = calloc((size_t)p->nring, sizeof *p->ring);
     if (!p->ring) {
         free(p);
