@@ -333,7 +333,7 @@ int cmd_check(int argc, char **argv)
     rop.run_time = runtime;
     rop.tool = tool;
     rop.max_records = html ? max_records : -1; /* the record detail is for the HTML only */
-    rop.hash_inputs = html || jsum; /* evidence of exactly which files were checked */
+    rop.hash_inputs = html || jsum;            /* evidence of exactly which files were checked */
     popts.db = cx.db;
     popts.check.set = set;
     popts.check.fail_warnings = fail_warnings;
