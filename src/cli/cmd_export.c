@@ -12,6 +12,26 @@
 
 #define MAX_SETS 32
 
+/* Progress on stderr (a terminal only), restarted for each input file. */
+typedef struct progress_state {
+    cli_progress p;
+    const char *path;
+    bool quiet;
+} progress_state;
+
+static void show_progress(void *ctx, const char *path, long long bytes, long patients)
+{
+    progress_state *ps = ctx;
+
+    if (ps->path != path) {
+        if (ps->path)
+            cli_progress_end(&ps->p);
+        cli_progress_start(&ps->p, "export", path, ps->quiet);
+        ps->path = path;
+    }
+    cli_progress_update(&ps->p, bytes, patients);
+}
+
 void usage_export(FILE *f)
 {
     fprintf(f,
@@ -151,6 +171,7 @@ int cmd_export(int argc, char **argv)
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
     crtk_export_opts o = CRTK_EXPORT_OPTS_INIT;
+    progress_state prog = {0};
     crtk_export_result res;
     crtk_error err = CRTK_ERROR_INIT;
     crtk_profile *p = NULL;
@@ -316,8 +337,13 @@ int cmd_export(int argc, char **argv)
         return EXIT_TROUBLE;
     }
     o.stop = stop_requested;
+    o.progress = show_progress;
+    o.progress_ctx = &prog;
+    prog.quiet = quiet;
     cli_catch_signals();
     rc = crtk_export_run(p, ls, (const char *const *)argv + optind, argc - optind, &o, &res, &err);
+    if (prog.path)
+        cli_progress_end(&prog.p);
     if (rc < 0) {
         cli_print_error(&err);
         status = cli_exit_for(rc);

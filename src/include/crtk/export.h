@@ -69,13 +69,16 @@ typedef struct crtk_export_opts {
     void *stop_ctx;
     int jobs; /* 2 or more: the input is read on a thread of its own, ahead of
                  the export's work (output identical to 1); 0/1 = one thread */
+    /* progress, every 64 patients: the input, its bytes consumed, patients so far */
+    void (*progress)(void *ctx, const char *path, long long bytes, long patients);
+    void *progress_ctx;
 } crtk_export_opts;
 
 #define CRTK_EXPORT_OPTS_VERSION 1
 #define CRTK_EXPORT_OPTS_INIT                                                                      \
     {                                                                                              \
         CRTK_EXPORT_OPTS_VERSION, NULL, NULL, NULL, false, NULL, NULL, 0, NULL, NULL, false, NULL, \
-            NULL, 1                                                                                \
+            NULL, 1, NULL, NULL                                                                    \
     }
 
 /** What an export did. Paths are those of the committed files ("" when none). */

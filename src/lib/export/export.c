@@ -670,6 +670,7 @@ static int read_input(xctx *x, const char *path, crtk_error *err)
     crtk_reader *rd = NULL;
     crtk_record *rec = NULL;
     crtk__readahead *ra = NULL;
+    long npat = 0;
     int rc;
 
     ro.validate_values = false;
@@ -699,6 +700,9 @@ static int read_input(xctx *x, const char *path, crtk_error *err)
         }
         if ((rc = do_patient(x, cur, crtk_reader_info(rd), err)) < 0)
             break;
+        if (x->o->progress && (++npat & 63) == 0)
+            x->o->progress(x->o->progress_ctx, path,
+                           ra ? crtk__readahead_offset(ra) : crtk_reader_offset(rd), npat);
     }
     crtk__readahead_free(ra);
     crtk_record_free(rec);

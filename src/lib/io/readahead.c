@@ -12,6 +12,8 @@ struct crtk__readahead {
     crtk_reader *rd;
     crtk_record **recs;
     int *rcs;
+    long long *offs; /* reader offset after each slot was read */
+    long long off;   /* of the record the consumer holds */
     int depth;
     long head, tail; /* produced, consumed (slots head..tail-1 are filled) */
     bool held;       /* the consumer holds slot tail-1 */
@@ -41,6 +43,7 @@ static void *produce(void *arg)
         rc = crtk_reader_next(ra->rd, ra->recs[slot]);
         pthread_mutex_lock(&ra->mu);
         ra->rcs[slot] = rc;
+        ra->offs[slot] = crtk_reader_offset(ra->rd);
         ra->head++;
         if (rc <= 0)
             ra->done = true;
@@ -66,7 +69,8 @@ int crtk__readahead_start(crtk__readahead **out, crtk_reader *rd, int depth)
     ra->depth = depth;
     ra->recs = calloc((size_t)depth, sizeof *ra->recs);
     ra->rcs = calloc((size_t)depth, sizeof *ra->rcs);
-    if (!ra->recs || !ra->rcs)
+    ra->offs = calloc((size_t)depth, sizeof *ra->offs);
+    if (!ra->recs || !ra->rcs || !ra->offs)
         goto nomem;
     for (i = 0; i < depth; i++)
         if (crtk_record_new(&ra->recs[i]) < 0)
@@ -88,6 +92,7 @@ nomem:
         crtk_record_free(ra->recs[i]);
     free(ra->recs);
     free(ra->rcs);
+    free(ra->offs);
     free(ra);
     return CRTK_ENOMEM;
 }
@@ -108,6 +113,7 @@ int crtk__readahead_next(crtk__readahead *ra, const crtk_record **rec)
     if (rc > 0) {
         ra->tail++;
         ra->held = true;
+        ra->off = ra->offs[slot];
         *rec = ra->recs[slot];
     }
     pthread_mutex_unlock(&ra->mu);
@@ -134,5 +140,11 @@ void crtk__readahead_free(crtk__readahead *ra)
         crtk_record_free(ra->recs[i]);
     free(ra->recs);
     free(ra->rcs);
+    free(ra->offs);
     free(ra);
+}
+
+long long crtk__readahead_offset(const crtk__readahead *ra)
+{
+    return ra->off;
 }

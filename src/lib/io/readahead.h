@@ -15,6 +15,9 @@ int crtk__readahead_start(crtk__readahead **out, crtk_reader *rd, int depth);
 /* The next patient: 1 and *rec (borrowed until the next call), 0 at the end, or the
  * reader's negative status (crtk_reader_error(rd) tells, once this returned). */
 int crtk__readahead_next(crtk__readahead *ra, const crtk_record **rec);
+/* Bytes of the input consumed when the record last returned by next had been read (for
+ * progress display). */
+long long crtk__readahead_offset(const crtk__readahead *ra);
 /* Stop the thread (wherever it is) and free. Accepts NULL. */
 void crtk__readahead_free(crtk__readahead *ra);
 
