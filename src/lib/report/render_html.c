@@ -131,26 +131,24 @@ static void header(hw *h, const crtk_check_report *r)
            "<title>crtk edit report</title>\n");
     raw(h, style);
     raw(h, "</head><body>\n<h1>Edit report</h1>\n<table class=\"meta\">\n");
-    raw(h, "<tr><td>Edit set</td><td>");
-    text(h, r->opts.set ? r->opts.set : "(every edit)");
-    raw(h, "</td></tr>\n");
-    if (r->opts.edits_source) {
-        raw(h, "<tr><td>Edits from</td><td>");
-        text(h, r->opts.edits_source);
-        raw(h, "</td></tr>\n");
-    }
-    raw(h, "<tr><td>Date taken as today</td><td>");
-    text(h, r->opts.today ? r->opts.today : "the date of the run");
-    raw(h, "</td></tr>\n");
-    if (r->opts.run_time) {
-        raw(h, "<tr><td>Run</td><td>");
-        text(h, r->opts.run_time);
-        raw(h, "</td></tr>\n");
-    }
-    if (r->opts.tool) {
-        raw(h, "<tr><td>Checked with</td><td>");
-        text(h, r->opts.tool);
-        raw(h, "</td></tr>\n");
+    {
+        /* what was checked, with what: one row each (absent ones are left out) */
+        const char *const rows[][2] = {
+            {"Edit set", r->opts.set ? r->opts.set : "(every edit)"},
+            {"Edits from", r->opts.edits_source},
+            {"Date taken as today", r->opts.today ? r->opts.today : "the date of the run"},
+            {"Run", r->opts.run_time},
+            {"Checked with", r->opts.tool},
+        };
+        for (i = 0; i < (int)(sizeof rows / sizeof rows[0]); i++) {
+            if (!rows[i][1])
+                continue;
+            raw(h, "<tr><td>");
+            raw(h, rows[i][0]);
+            raw(h, "</td><td>");
+            text(h, rows[i][1]);
+            raw(h, "</td></tr>\n");
+        }
     }
     raw(h, "</table>\n<h2>Files checked</h2>\n<table class=\"sortable\" id=\"files\"><thead>"
            "<tr><th>file</th><th>format</th><th>dictionary / layout</th><th>record type</th>"
