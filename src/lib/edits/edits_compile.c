@@ -440,8 +440,10 @@ void crtk_edit_free(crtk_edit *e)
     free(e->vars);
     free(e->soff);
     free(e->scap);
-    for (size_t i = 0; i < e->nsites; i++)
+    for (size_t i = 0; i < e->nsites; i++) {
         free(e->sites[i].binds);
+        crtk__edits_inlist_free(e->sites[i].list);
+    }
     free(e->sites);
     for (size_t i = 0; i < e->nmasks; i++)
         crtk__edits_mask_free(e->masks[i]);

@@ -288,7 +288,8 @@ typedef struct site {
     const tindex *ix;
     sbind *binds;
     int nbind;
-    int mask; /* MATCH/INLIST: precompiled mask index, -1 */
+    int mask;                 /* MATCH/INLIST: precompiled mask index, -1 */
+    struct inlist_prog *list; /* INLIST with a literal list: the list compiled, or NULL */
 } site;
 
 typedef struct efield {
@@ -474,6 +475,12 @@ bool crtk__edits_mask_match(const mask_prog *m, const char *s, size_t n);
 bool crtk__edits_mask_match_text(
     crtk_edit_state *st, const char *mask, size_t mlen, const char *s, size_t n);
 bool crtk__edits_inlist(const char *v, size_t n, const char *list, size_t ln);
+/* A literal INLIST list compiled once: single values sorted for binary search, ranges sorted
+ * by their low end; the same answers as crtk__edits_inlist on the list's text. */
+typedef struct inlist_prog inlist_prog;
+int crtk__edits_inlist_compile(inlist_prog **out, const char *list, size_t ln);
+void crtk__edits_inlist_free(inlist_prog *p);
+bool crtk__edits_inlist_match(const inlist_prog *p, const char *v, size_t n);
 
 /* Dates (edits_date.c) */
 void crtk__edits_real_today(int *y, int *m, int *d);

@@ -32,7 +32,8 @@ struct mask_prog {
     int nseqs, capseqs;
     int *alts;
     int nalts, capalts;
-    int top; /* node id of the top-level group */
+    int top;   /* node id of the top-level group */
+    bool flat; /* every alternative is a plain sequence of single atoms: matched by a loop */
 };
 
 static int grow(void **p, int *cap, int n, size_t size)
@@ -243,6 +244,15 @@ int crtk__edits_mask_compile(mask_prog **out, const char *mask, size_t len)
     m->nodes[id].alt0 = g;
     m->nodes[id].nalt = m->nalts - g;
     m->top = id;
+    m->flat = true;
+    for (int a = 0; a < m->nodes[id].nalt && m->flat; a++) {
+        const mseq *q = &m->seqs[m->alts[g + a]];
+        m->flat = q->n <= 1000; /* longer ones meet the matcher's depth bound */
+        for (int i = 0; i < q->n && m->flat; i++) {
+            const mnode *nd = &m->nodes[m->items[q->start + i]];
+            m->flat = nd->kind != M_GROUP && !nd->rep;
+        }
+    }
     *out = m;
     return CRTK_OK;
 }
@@ -356,10 +366,31 @@ static bool m_node(mctx *c, int node, size_t pos, const cont *k, int depth)
     return false;
 }
 
+/* A flat mask: the value matches an alternative of its length atom by atom. */
+static bool match_flat(const mask_prog *m, const unsigned char *s, size_t n)
+{
+    const mnode *top = &m->nodes[m->top];
+
+    for (int a = 0; a < top->nalt; a++) {
+        const mseq *q = &m->seqs[m->alts[top->alt0 + a]];
+        const int *items = m->items + q->start;
+        size_t i;
+        if ((size_t)q->n != n)
+            continue;
+        for (i = 0; i < n && class_ok(&m->nodes[items[i]], s[i]); i++)
+            ;
+        if (i == n)
+            return true;
+    }
+    return false;
+}
+
 bool crtk__edits_mask_match(const mask_prog *m, const char *s, size_t n)
 {
     mctx c = {m, (const unsigned char *)s, n, MATCH_STEPS};
 
+    if (m->flat)
+        return match_flat(m, c.s, n);
     return m_node(&c, m->top, 0, NULL, 0);
 }
 
@@ -483,6 +514,135 @@ int crtk__edits_bi_inlist(crtk_edit_state *st, const insn *in, val *a, int argc,
             }
         }
     }
-    out->i = crtk__edits_inlist(v, n, a[1].s, (size_t)a[1].n);
+    if (in->k >= 0 && st->edit->sites[in->k].list)
+        out->i = crtk__edits_inlist_match(st->edit->sites[in->k].list, v, n);
+    else
+        out->i = crtk__edits_inlist(v, n, a[1].s, (size_t)a[1].n);
     return 0;
+}
+
+/* ---- INLIST with a literal list, compiled once ------------------------------------------ */
+
+typedef struct lterm {
+    const char *lo, *hi; /* in mem: the term or a range's low end; a range's high end */
+    uint32_t lon, hin;
+} lterm;
+
+struct inlist_prog {
+    char *mem;      /* every term, blanks removed */
+    lterm *singles; /* terms without '-', sorted */
+    size_t nsingles;
+    lterm *ranges; /* sorted by the low end */
+    size_t nranges;
+    size_t blank_len; /* an all-blank list: only that many blanks match (0: not one) */
+};
+
+static int term_cmp(const void *pa, const void *pb)
+{
+    const lterm *a = pa, *b = pb;
+
+    return cmp(a->lo, a->lon, b->lo, b->lon);
+}
+
+void crtk__edits_inlist_free(inlist_prog *p)
+{
+    if (!p)
+        return;
+    free(p->mem);
+    free(p->singles);
+    free(p->ranges);
+    free(p);
+}
+
+int crtk__edits_inlist_compile(inlist_prog **out, const char *list, size_t ln)
+{
+    inlist_prog *p = calloc(1, sizeof *p);
+    size_t start = 0, used = 0, nterms = 1;
+
+    *out = NULL;
+    if (!p)
+        return CRTK_ENOMEM;
+    if (ln > UINT32_MAX / 2) {
+        free(p);
+        return CRTK_ELIMIT;
+    }
+    if (ln > 0 && is_blank_all(list, ln)) {
+        p->blank_len = ln;
+        *out = p;
+        return CRTK_OK;
+    }
+    for (size_t i = 0; i < ln; i++)
+        nterms += list[i] == ',';
+    p->mem = malloc(ln + 1);
+    p->singles = malloc(nterms * sizeof *p->singles);
+    p->ranges = malloc(nterms * sizeof *p->ranges);
+    if (!p->mem || !p->singles || !p->ranges) {
+        crtk__edits_inlist_free(p);
+        return CRTK_ENOMEM;
+    }
+    for (size_t i = 0; i <= ln; i++) {
+        if (i < ln && list[i] != ',') {
+            if (list[i] != ' ') /* blanks inside the list are removed */
+                p->mem[used++] = list[i];
+            continue;
+        }
+        size_t tn = used - start;
+        /* an empty term matches nothing; neither does one longer than the text form's
+         * 512-byte term buffer */
+        if (tn > 0 && tn <= 512) {
+            const char *t = p->mem + start, *dash = memchr(t, '-', tn);
+            lterm term = {t, NULL, (uint32_t)tn, 0};
+            if (dash) {
+                term.lon = (uint32_t)(dash - t);
+                term.hi = dash + 1;
+                term.hin = (uint32_t)(tn - term.lon - 1);
+                p->ranges[p->nranges++] = term;
+            } else {
+                p->singles[p->nsingles++] = term;
+            }
+        }
+        start = used;
+    }
+    qsort(p->singles, p->nsingles, sizeof *p->singles, term_cmp);
+    qsort(p->ranges, p->nranges, sizeof *p->ranges, term_cmp);
+    *out = p;
+    return CRTK_OK;
+}
+
+static bool list_has(const inlist_prog *p, const char *v, size_t n)
+{
+    size_t lo = 0, hi = p->nsingles;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const lterm *t = &p->singles[mid];
+        int c = cmp(t->lo, t->lon, v, n);
+        if (c == 0)
+            return true;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t i = 0; i < p->nranges; i++) {
+        const lterm *t = &p->ranges[i];
+        if (cmp(t->lo, t->lon, v, n) > 0)
+            break; /* every later range starts above v too */
+        if (cmp(v, n, t->hi, t->hin) <= 0)
+            return true;
+    }
+    return false;
+}
+
+bool crtk__edits_inlist_match(const inlist_prog *p, const char *v, size_t n)
+{
+    size_t m = n;
+
+    if (n == 0)
+        return false;
+    if (p->blank_len)
+        return n == p->blank_len && is_blank_all(v, n);
+    while (m > 0 && v[m - 1] == ' ')
+        m--;
+    return list_has(p, v, n) || (m != n && list_has(p, v, m));
 }

@@ -437,6 +437,14 @@ static int call(resolver *r, node *n, int func)
         if (rc < 0)
             return rc;
     }
+    if (id == B_INLIST && n->list[1]->kind == N_STR) {
+        if (n->site < 0 && (n->site = new_site(r)) < 0)
+            return n->site;
+        rc =
+            crtk__edits_inlist_compile(&e->sites[n->site].list, n->list[1]->name, n->list[1]->nlen);
+        if (rc < 0)
+            return fail(r, n->list[1], rc, "cannot compile list%s", "");
+    }
     return CRTK_OK;
 }
 
