@@ -8,6 +8,7 @@
 #include "crtk/check.h"
 #include "crtk/edits.h"
 #include "error_internal.h"
+#include "record_internal.h"
 #include "strbuf.h"
 
 #include <ctype.h>
@@ -26,7 +27,8 @@ typedef struct slot {
     const crtk_item *item; /* NULL for the tumor count */
     int width;
     enum slot_kind kind;
-    size_t off; /* buffer offset in a state's arena */
+    int level, islot; /* the item's level and slot in the record */
+    size_t off;       /* buffer offset in a state's arena */
 } slot;
 
 typedef struct cedit {
@@ -76,7 +78,8 @@ struct crtk_check_state {
     unsigned cur;
     const crtk_record *rec;
     int tumor, other;
-    const char **values; /* per failure report */
+    crtk__values vals[2][3]; /* [this tumor, the other tumor][level]: the record's values */
+    const char **values;     /* per failure report */
     size_t cap_values;
     crtk_check_message *msgs; /* per failure report; at least one */
     size_t cap_msgs;
@@ -102,6 +105,8 @@ static int add_slot(crtk_checker *c, const crtk_item *item, int width, enum slot
     c->slots[c->nslots].item = item;
     c->slots[c->nslots].width = width;
     c->slots[c->nslots].kind = kind;
+    c->slots[c->nslots].level = item ? (int)item->level : 0;
+    c->slots[c->nslots].islot = item ? item->slot : 0;
     c->slots[c->nslots].off = c->arena_size;
     c->arena_size += (size_t)width + 1;
     return c->nslots++;
@@ -569,11 +574,8 @@ static const char *value(void *ctx, int sl)
         buf[1] = (char)('0' + n % 10);
         buf[2] = '\0';
     } else {
-        int t = d->kind == SLOT_OTHER ? s->other : s->tumor;
         size_t len = 0;
-        const char *v = t >= 0 || d->item->level != CRTK_LEVEL_TUMOR
-                            ? crtk_record_get(s->rec, d->item, t < 0 ? 0 : t, &len)
-                            : NULL;
+        const char *v = crtk__values_get(&s->vals[d->kind == SLOT_OTHER][d->level], d->islot, &len);
         pad(buf, d->width, d->item, v, len);
     }
     return buf;
@@ -641,22 +643,20 @@ report(crtk_check_state *s, int e, const crtk_edit_result *r, crtk_check_fn cb, 
 }
 
 /* Is a slot's value blank for the current tumor? Decided from the record, without padding. */
-static bool slot_blank(crtk_check_state *s, int sl)
+static inline bool slot_blank(const crtk_check_state *s, int sl)
 {
     const slot *d = &s->c->slots[sl];
     const char *v;
     size_t len = 0, i;
-    int t;
 
     if (d->kind == SLOT_COUNT)
         return false;
-    t = d->kind == SLOT_OTHER ? s->other : s->tumor;
-    if (t < 0 && d->item->level == CRTK_LEVEL_TUMOR)
+    v = crtk__values_get(&s->vals[d->kind == SLOT_OTHER][d->level], d->islot, &len);
+    if (!v)
         return true;
-    v = crtk_record_get(s->rec, d->item, t < 0 ? 0 : t, &len);
     if (len > (size_t)d->width)
         len = (size_t)d->width;
-    for (i = 0; v && i < len; i++)
+    for (i = 0; i < len; i++)
         if (v[i] != ' ' && v[i] != '\0')
             return false;
     return true;
@@ -680,6 +680,25 @@ static int run_edit(crtk_check_state *s, int e, crtk_check_fn cb, void *ctx)
     return report(s, e, &r, cb, ctx);
 }
 
+/* Point the value views at tumor t and the other tumor u (-1: none) of the record. */
+static void set_tumors(crtk_check_state *s, int t, int u)
+{
+    const crtk_checker *c = s->c;
+
+    s->tumor = t;
+    s->other = u;
+    s->vals[0][CRTK_LEVEL_TUMOR].n = 0;
+    s->vals[1][CRTK_LEVEL_TUMOR].n = 0;
+    if (t >= 0)
+        crtk__record_values(s->rec, CRTK_LEVEL_TUMOR, t, &s->vals[0][CRTK_LEVEL_TUMOR]);
+    if (u >= 0)
+        crtk__record_values(s->rec, CRTK_LEVEL_TUMOR, u, &s->vals[1][CRTK_LEVEL_TUMOR]);
+    if (++s->cur == 0) { /* wrapped: forget every cached value */
+        memset(s->gen, 0, (size_t)(c->nslots ? c->nslots : 1) * sizeof *s->gen);
+        s->cur = 1;
+    }
+}
+
 int crtk_check_record(
     crtk_check_state *s, const crtk_record *rec, crtk_check_fn cb, void *ctx, long *edits_run)
 {
@@ -688,13 +707,12 @@ int crtk_check_record(
     long runs = 0;
 
     s->rec = rec;
+    for (int k = 0; k < 2; k++) {
+        crtk__record_values(rec, CRTK_LEVEL_ROOT, 0, &s->vals[k][CRTK_LEVEL_ROOT]);
+        crtk__record_values(rec, CRTK_LEVEL_PATIENT, 0, &s->vals[k][CRTK_LEVEL_PATIENT]);
+    }
     for (t = 0; t < nt; t++) {
-        s->tumor = t;
-        s->other = -1;
-        if (++s->cur == 0) { /* wrapped: forget every cached value */
-            memset(s->gen, 0, (size_t)(c->nslots ? c->nslots : 1) * sizeof *s->gen);
-            s->cur = 1;
-        }
+        set_tumors(s, t, -1);
         for (e = 0; e < c->nedits; e++) {
             if (c->edits[e].inter)
                 continue;
@@ -705,12 +723,7 @@ int crtk_check_record(
     }
     for (t = 0; t < nt; t++) {
         for (u = t + 1; u < nt; u++) {
-            s->tumor = t;
-            s->other = u;
-            if (++s->cur == 0) {
-                memset(s->gen, 0, (size_t)(c->nslots ? c->nslots : 1) * sizeof *s->gen);
-                s->cur = 1;
-            }
+            set_tumors(s, t, u);
             for (e = 0; e < c->nedits; e++) {
                 if (!c->edits[e].inter)
                     continue;

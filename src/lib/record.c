@@ -5,13 +5,14 @@
 #include "crtk/record.h"
 #include "error_internal.h"
 #include "layouts_internal.h"
+#include "record_internal.h"
 #include "strbuf.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define ABSENT UINT32_MAX
+#define ABSENT CRTK__ABSENT
 
 typedef struct slotvals {
     uint32_t *off; /* ABSENT when the item is not present */
@@ -165,6 +166,16 @@ crtk_record_get(const crtk_record *rec, const crtk_item *item, int tumor, size_t
     if (len_out)
         *len_out = s->len[item->slot];
     return rec->arena.s + s->off[item->slot];
+}
+
+void crtk__record_values(const crtk_record *rec, crtk_level level, int tumor, crtk__values *out)
+{
+    const slotvals *s = container(rec, level, tumor);
+
+    out->off = s ? s->off : NULL;
+    out->len = s ? s->len : NULL;
+    out->n = s ? s->n : 0;
+    out->arena = rec->arena.s;
 }
 
 int crtk_record_set(

@@ -45,15 +45,6 @@ int sb_adds(strbuf *b, const char *s)
     return sb_add(b, s, strlen(s));
 }
 
-int sb_addc(strbuf *b, char c)
-{
-    if (b->len + 1 >= b->cap && sb_reserve(b, 1) < 0)
-        return CRTK_ENOMEM;
-    b->s[b->len++] = c;
-    b->s[b->len] = '\0';
-    return 0;
-}
-
 int sb_printf(strbuf *b, const char *fmt, ...)
 {
     va_list ap;
@@ -77,13 +68,6 @@ int sb_set(strbuf *b, const char *p, size_t n)
 {
     b->len = 0;
     return sb_add(b, p, n);
-}
-
-void sb_clear(strbuf *b)
-{
-    b->len = 0;
-    if (b->s)
-        b->s[0] = '\0';
 }
 
 void sb_free(strbuf *b)

@@ -147,6 +147,13 @@ static int expand(crtk_edit_state *st, strbuf *b, const char *text, size_t len)
     int rc = CRTK_OK;
 
     while (i < len && rc == CRTK_OK) {
+        const char *pct = memchr(text + i, '%', len - i);
+        size_t plain = pct ? (size_t)(pct - (text + i)) : len - i;
+        if (plain) { /* the text up to the next '%' in one piece */
+            rc = sb_add(b, text + i, plain);
+            i += plain;
+            continue;
+        }
         char c = text[i];
         if (c == '%' && i + 2 < len && (text[i + 1] == 'F' || text[i + 1] == 'V') &&
             text[i + 2] >= '0' && text[i + 2] <= '9') {
@@ -266,8 +273,10 @@ static int prepare(const crtk_edit *e, crtk_edit_state *st)
         return CRTK_ENOMEM;
     if (!st->pending.s && sb_reserve(&st->pending, 256) < 0)
         return CRTK_ENOMEM;
-    memset(st->ints, 0, (e->nints + 1) * sizeof *st->ints);
-    memset(st->slen, 0, (e->nsvars + 1) * sizeof *st->slen);
+    if (e->nints)
+        memset(st->ints, 0, e->nints * sizeof *st->ints);
+    if (e->nsvars)
+        memset(st->slen, 0, e->nsvars * sizeof *st->slen);
     /* char arrays start empty; an edit that subscripts them sees them zeroed, so what s[i]
      * reads past the end of a string is the same on every run (C would see whatever was
      * there) */
@@ -297,8 +306,8 @@ static int prepare(const crtk_edit *e, crtk_edit_state *st)
         st->today_m = st->real_m;
         st->today_d = st->real_d;
     }
-    {
-        /* Written digit by digit: this runs before every edit, snprintf is too slow here. */
+    if (st->today_y != st->str_y || st->today_m != st->str_m || st->today_d != st->str_d) {
+        /* written digit by digit, and only when the date changes */
         unsigned y = (unsigned)st->today_y % 10000u, m = (unsigned)st->today_m % 100u,
                  d = (unsigned)st->today_d % 100u;
         char *t = st->today_str;
@@ -311,6 +320,9 @@ static int prepare(const crtk_edit *e, crtk_edit_state *st)
         t[6] = (char)('0' + d / 10);
         t[7] = (char)('0' + d % 10);
         t[8] = '\0';
+        st->str_y = st->today_y;
+        st->str_m = st->today_m;
+        st->str_d = st->today_d;
     }
     return CRTK_OK;
 }
@@ -338,6 +350,25 @@ static int finish_fail(crtk_edit_state *st, long returned)
     return crtk__edits_add_message(st, CRTK_EDIT_MSG_ERROR, e->default_message, t, strlen(t));
 }
 
+/* Dispatch: with GCC or Clang each instruction jumps straight to the next one's code
+ * (labels as values), which predicts better than one switch; elsewhere a switch. */
+#if defined(__GNUC__)
+#define VM_THREADED
+#define OPCASE(name) \
+    case OP_##name:  \
+        L_##name
+#define NEXT                  \
+    do {                      \
+        if (--budget < 0)     \
+            goto over_budget; \
+        in = ip++;            \
+        goto *labels[in->op]; \
+    } while (0)
+#else
+#define OPCASE(name) case OP_##name
+#define NEXT         break
+#endif
+
 static inline int64_t wrap_add(int64_t a, int64_t b)
 {
     return (int64_t)((uint64_t)a + (uint64_t)b);
@@ -360,10 +391,9 @@ int crtk__edits_exec(const crtk_edit *e,
                      crtk_edit_result *res,
                      bool *is_str)
 {
-    const insn *code = e->code;
+    const insn *code = e->code, *ip = code;
     val *stack, *sp;
-    size_t pc = 0;
-    int calls[EDIT_MAX_CALL_DEPTH];
+    const insn *calls[EDIT_MAX_CALL_DEPTH];
     int ncalls = 0, rc;
     long budget = e->max_instructions;
     long returned = 1;
@@ -385,116 +415,143 @@ int crtk__edits_exec(const crtk_edit *e,
     stack = st->stack;
     sp = stack;
 
+#ifdef VM_THREADED
+    static const void *const labels[OP__COUNT] = {
+#define X(name, operand, pops, pushes) [OP_##name] = &&L_##name,
+        CRTK_OPCODES(X)
+#undef X
+    };
+#endif
+
     for (;;) {
-        if (--budget < 0) {
-            st->rt_error = "instruction budget exceeded";
-            goto error;
-        }
-        in = &code[pc++];
+        if (--budget < 0)
+            goto over_budget;
+        in = ip++;
+#ifdef VM_THREADED
+        goto *labels[in->op];
+#endif
         switch ((enum op)in->op) {
-        case OP_PUSH_INT: /* [] -> [k] */
-            sp->i = in->k;
+            OPCASE(PUSH_INT)
+                : /* [] -> [k] */
+                  sp->i = in->k;
             sp++;
-            break;
-        case OP_PUSH_STR: /* [] -> [str a] */
-            sp->s = e->strs[in->a].s;
+            NEXT;
+            OPCASE(PUSH_STR)
+                : /* [] -> [str a] */
+                  sp->s = e->strs[in->a].s;
             sp->n = (int32_t)e->strs[in->a].len;
             sp++;
-            break;
-        case OP_PUSH_TODAY: /* [] -> ["YYYYMMDD"] */
-            sp->s = st->today_str;
+            NEXT;
+            OPCASE(PUSH_TODAY)
+                : /* [] -> ["YYYYMMDD"] */
+                  sp->s = st->today_str;
             sp->n = 8;
             sp++;
-            break;
-        case OP_PUSH_VARREF: /* [] -> [string variable index a] */
-            sp->i = in->a;
+            NEXT;
+            OPCASE(PUSH_VARREF)
+                : /* [] -> [string variable index a] */
+                  sp->i = in->a;
             sp++;
-            break;
-        case OP_LOAD_FIELD: { /* [] -> [field a, k bytes, cut at a NUL] */
-            const char *v = value ? value(ctx, in->a) : NULL;
-            const char *z;
-            if (!v)
-                v = blanks;
-            sp->s = v;
-            sp->n = (int32_t)in->k;
-            if (!e->values_nul_free || v == blanks) {
-                z = memchr(v, '\0', (size_t)in->k);
-                if (z)
-                    sp->n = (int32_t)(z - v);
+            NEXT;
+            OPCASE(LOAD_FIELD) :
+            { /* [] -> [field a, k bytes, cut at a NUL] */
+                const char *v = value ? value(ctx, in->a) : NULL;
+                const char *z;
+                if (!v)
+                    v = blanks;
+                sp->s = v;
+                sp->n = (int32_t)in->k;
+                if (!e->values_nul_free || v == blanks) {
+                    z = memchr(v, '\0', (size_t)in->k);
+                    if (z)
+                        sp->n = (int32_t)(z - v);
+                }
+                sp++;
+                NEXT;
             }
+            OPCASE(LOAD_INT)
+                : /* [] -> [ints[a]] */
+                  sp->i = st->ints[in->a];
             sp++;
-            break;
-        }
-        case OP_LOAD_INT: /* [] -> [ints[a]] */
-            sp->i = st->ints[in->a];
-            sp++;
-            break;
-        case OP_STORE_INT: /* [x] -> [], ints[a] = x */
-            st->ints[in->a] = (--sp)->i;
-            break;
-        case OP_LOAD_STR: /* [] -> [string variable a] */
-            sp->s = st->smem + e->soff[in->a];
+            NEXT;
+            OPCASE(STORE_INT)
+                : /* [x] -> [], ints[a] = x */
+                  st->ints[in->a] = (--sp)->i;
+            NEXT;
+            OPCASE(LOAD_STR)
+                : /* [] -> [string variable a] */
+                  sp->s = st->smem + e->soff[in->a];
             sp->n = st->slen[in->a];
             sp++;
-            break;
-        case OP_STORE_STR: { /* [s] -> [], copy s into variable a (truncated to its size) */
-            char *d = st->smem + e->soff[in->a];
-            size_t n = (size_t)(--sp)->n;
-            if (n > e->scap[in->a])
-                n = e->scap[in->a];
-            memmove(d, sp->s, n);
-            d[n] = '\0';
-            st->slen[in->a] = (int32_t)n;
-            break;
-        }
-        case OP_LOAD_CHAR: { /* [i] -> [a[i] as a 1-char string, "" out of range] */
-            int64_t i = sp[-1].i;
-            const char *d = st->smem + e->soff[in->a];
-            bool in_array = i >= 0 && i < (int64_t)e->scap[in->a];
-            sp[-1].s = d + (in_array ? i : 0);
-            sp[-1].n = in_array && d[i] ? 1 : 0;
-            break;
-        }
-        case OP_STORE_CHAR: { /* [i c] -> [], a[i] = c (n: c is a string) */
-            val c = *--sp;
-            int64_t i = (--sp)->i;
-            char *d = st->smem + e->soff[in->a];
-            char ch = in->n ? (c.n > 0 ? c.s[0] : '\0') : (char)c.i;
-            int32_t *len = &st->slen[in->a];
-            if (i < 0 || i >= (int64_t)e->scap[in->a]) {
-                snprintf(st->errbuf, sizeof st->errbuf, "array index %lld out of range",
-                         (long long)i);
-                st->rt_error = st->errbuf;
-                goto error;
+            NEXT;
+            OPCASE(STORE_STR) :
+            { /* [s] -> [], copy s into variable a (truncated to its size) */
+                char *d = st->smem + e->soff[in->a];
+                size_t n = (size_t)(--sp)->n;
+                if (n > e->scap[in->a])
+                    n = e->scap[in->a];
+                memmove(d, sp->s, n);
+                d[n] = '\0';
+                st->slen[in->a] = (int32_t)n;
+                NEXT;
             }
-            /* as in C: a character stored past the terminator leaves the string's length
-             * alone until the gap before it is filled */
-            d[i] = ch;
-            if (i <= *len)
-                *len = (int32_t)strnlen(d, e->scap[in->a]);
-            break;
-        }
-        case OP_NEG: /* [x] -> [-x] */
-            sp[-1].i = wrap_sub(0, sp[-1].i);
-            break;
-        case OP_NOT: /* [x] -> [!x] */
-            sp[-1].i = !sp[-1].i;
-            break;
-        case OP_ADD: /* [a b] -> [a+b] */
-            sp--;
+            OPCASE(LOAD_CHAR) :
+            { /* [i] -> [a[i] as a 1-char string, "" out of range] */
+                int64_t i = sp[-1].i;
+                const char *d = st->smem + e->soff[in->a];
+                bool in_array = i >= 0 && i < (int64_t)e->scap[in->a];
+                sp[-1].s = d + (in_array ? i : 0);
+                sp[-1].n = in_array && d[i] ? 1 : 0;
+                NEXT;
+            }
+            OPCASE(STORE_CHAR) :
+            { /* [i c] -> [], a[i] = c (n: c is a string) */
+                val c = *--sp;
+                int64_t i = (--sp)->i;
+                char *d = st->smem + e->soff[in->a];
+                char ch = in->n ? (c.n > 0 ? c.s[0] : '\0') : (char)c.i;
+                int32_t *len = &st->slen[in->a];
+                if (i < 0 || i >= (int64_t)e->scap[in->a]) {
+                    snprintf(st->errbuf, sizeof st->errbuf, "array index %lld out of range",
+                             (long long)i);
+                    st->rt_error = st->errbuf;
+                    goto error;
+                }
+                /* as in C: a character stored past the terminator leaves the string's length
+                 * alone until the gap before it is filled */
+                d[i] = ch;
+                if (i <= *len)
+                    *len = (int32_t)strnlen(d, e->scap[in->a]);
+                NEXT;
+            }
+            OPCASE(NEG)
+                : /* [x] -> [-x] */
+                  sp[-1].i = wrap_sub(0, sp[-1].i);
+            NEXT;
+            OPCASE(NOT)
+                : /* [x] -> [!x] */
+                  sp[-1].i = !sp[-1].i;
+            NEXT;
+            OPCASE(ADD)
+                : /* [a b] -> [a+b] */
+                  sp--;
             sp[-1].i = wrap_add(sp[-1].i, sp->i);
-            break;
-        case OP_SUB: /* [a b] -> [a-b] */
-            sp--;
+            NEXT;
+            OPCASE(SUB)
+                : /* [a b] -> [a-b] */
+                  sp--;
             sp[-1].i = wrap_sub(sp[-1].i, sp->i);
-            break;
-        case OP_MUL: /* [a b] -> [a*b] */
-            sp--;
+            NEXT;
+            OPCASE(MUL)
+                : /* [a b] -> [a*b] */
+                  sp--;
             sp[-1].i = wrap_mul(sp[-1].i, sp->i);
-            break;
-        case OP_DIV: /* [a b] -> [a/b], truncating */
-        case OP_MOD: /* [a b] -> [a%b] */
-            sp--;
+            NEXT;
+            OPCASE(DIV)
+                : /* [a b] -> [a/b], truncating */
+                  OPCASE(MOD)
+                : /* [a b] -> [a%b] */
+                  sp--;
             if (sp->i == 0) {
                 st->rt_error = "division by zero";
                 goto error;
@@ -503,76 +560,99 @@ int crtk__edits_exec(const crtk_edit *e,
                 sp[-1].i = in->op == OP_DIV ? wrap_sub(0, sp[-1].i) : 0;
             else
                 sp[-1].i = in->op == OP_DIV ? sp[-1].i / sp->i : sp[-1].i % sp->i;
-            break;
-        case OP_EQ: /* [a b] -> [a==b] */
-            sp--;
+            NEXT;
+            OPCASE(EQ)
+                : /* [a b] -> [a==b] */
+                  sp--;
             sp[-1].i = sp[-1].i == sp->i;
-            break;
-        case OP_NE: /* [a b] -> [a!=b] */
-            sp--;
+            NEXT;
+            OPCASE(NE)
+                : /* [a b] -> [a!=b] */
+                  sp--;
             sp[-1].i = sp[-1].i != sp->i;
-            break;
-        case OP_LT: /* [a b] -> [a<b] */
-            sp--;
+            NEXT;
+            OPCASE(LT)
+                : /* [a b] -> [a<b] */
+                  sp--;
             sp[-1].i = sp[-1].i < sp->i;
-            break;
-        case OP_LE: /* [a b] -> [a<=b] */
-            sp--;
+            NEXT;
+            OPCASE(LE)
+                : /* [a b] -> [a<=b] */
+                  sp--;
             sp[-1].i = sp[-1].i <= sp->i;
-            break;
-        case OP_GT: /* [a b] -> [a>b] */
-            sp--;
+            NEXT;
+            OPCASE(GT)
+                : /* [a b] -> [a>b] */
+                  sp--;
             sp[-1].i = sp[-1].i > sp->i;
-            break;
-        case OP_GE: /* [a b] -> [a>=b] */
-            sp--;
+            NEXT;
+            OPCASE(GE)
+                : /* [a b] -> [a>=b] */
+                  sp--;
             sp[-1].i = sp[-1].i >= sp->i;
-            break;
-        case OP_JUMP: /* [] -> [] */
-            pc = (size_t)in->a;
-            break;
-        case OP_JZ: /* [x] -> [], jump when x == 0 */
-            if ((--sp)->i == 0)
-                pc = (size_t)in->a;
-            break;
-        case OP_JNZ: /* [x] -> [], jump when x != 0 */
-            if ((--sp)->i != 0)
-                pc = (size_t)in->a;
-            break;
-        case OP_CALL: { /* [args...n] -> [result] */
-            val out = {0, "", 0};
-            sp -= in->n;
-            if (crtk__edits_builtin_fns[in->a](st, in, sp, in->n, &out) < 0)
-                goto error;
-            *sp++ = out;
-            break;
-        }
-        case OP_POP: /* [x] -> [] */
-            sp--;
-            break;
-        case OP_CALLF: /* [] -> [], enter user FUNCTION at a */
-            if (ncalls == EDIT_MAX_CALL_DEPTH) {
+            NEXT;
+            OPCASE(JUMP)
+                : /* [] -> [] */
+                  ip = code + in->a;
+            NEXT;
+            OPCASE(JZ)
+                : /* [x] -> [], jump when x == 0 */
+                  if ((--sp)->i == 0) ip = code + in->a;
+            NEXT;
+            OPCASE(JNZ)
+                : /* [x] -> [], jump when x != 0 */
+                  if ((--sp)->i != 0) ip = code + in->a;
+            NEXT;
+            OPCASE(CALL) :
+            { /* [args...n] -> [result] */
+                val out = {0, "", 0};
+                sp -= in->n;
+                if (crtk__edits_builtin_fns[in->a](st, in, sp, in->n, &out) < 0)
+                    goto error;
+                /* field by field: one wide copy of `out` would wait for the built-in's narrower
+                 * stores to retire */
+                sp->i = out.i;
+                if (crtk__edits_builtins[in->a].ret == TY_STR) {
+                    sp->s = out.s;
+                    sp->n = out.n;
+                }
+                sp++;
+                NEXT;
+            }
+            OPCASE(POP)
+                : /* [x] -> [] */
+                  sp--;
+            NEXT;
+            OPCASE(CALLF)
+                : /* [] -> [], enter user FUNCTION at a */
+                  if (ncalls == EDIT_MAX_CALL_DEPTH)
+            {
                 st->rt_error = "FUNCTION calls nested too deeply";
                 goto error;
             }
-            calls[ncalls++] = (int)pc;
-            pc = (size_t)in->a;
-            break;
-        case OP_RETF: /* [] -> [], back to the caller */
-            if (ncalls == 0) {
+            calls[ncalls++] = ip;
+            ip = code + in->a;
+            NEXT;
+            OPCASE(RETF)
+                : /* [] -> [], back to the caller */
+                  if (ncalls == 0)
+            {
                 st->rt_error = "internal error: RETF without CALLF";
                 goto error;
             }
-            pc = (size_t)calls[--ncalls];
-            break;
-        case OP_RESET: /* [] -> [], recycle string temporaries */
-            arena_reset(st);
-            break;
-        case OP_RETURN: /* [x] -> [], end the edit returning x */
-            returned = (long)(--sp)->i;
+            ip = calls[--ncalls];
+            NEXT;
+            OPCASE(RESET)
+                : /* [] -> [], recycle string temporaries */
+                  arena_reset(st);
+            NEXT;
+            OPCASE(RETURN)
+                : /* [x] -> [], end the edit returning x */
+                  returned = (long)(--sp)->i;
             goto done;
-        case OP_RETURN_STR: /* [s] -> [], end an evaluation with string s */
-            sp--;
+            OPCASE(RETURN_STR)
+                : /* [s] -> [], end an evaluation with string s */
+                  sp--;
             if (sb_set(&st->result_str, sp->s, (size_t)sp->n) < 0) {
                 st->rt_error = "out of memory";
                 goto error;
@@ -581,14 +661,19 @@ int crtk__edits_exec(const crtk_edit *e,
                 *is_str = true;
             returned = 1;
             goto done;
-        case OP_HALT: /* [] -> [], fell off the end: PASS [guess, docs section 4] */
-            returned = 1;
+            OPCASE(HALT)
+                : /* [] -> [], fell off the end: PASS [guess, docs section 4] */
+                  returned = 1;
             goto done;
         default:
             st->rt_error = "internal error: bad opcode";
             goto error;
         }
     }
+
+over_budget:
+    st->rt_error = "instruction budget exceeded";
+    goto error;
 
 done:
     res->returned = returned;

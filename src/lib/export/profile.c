@@ -252,7 +252,7 @@ static int p_rule(crtk__rule *arr, int *n, const char *v, crtk_error *err)
         else if (!strcmp(w, "behavior"))
             rc = parse_ranges(&r->beh, arg, err);
         else if (!strcmp(w, "dx_from")) {
-            long y;
+            long y = 0;
             rc = parse_int(arg, 1800, 2999, &y) < 0 ? bad(err, "dx_from needs a year", arg) : 0;
             r->dx_from = (int)y;
         } else
