@@ -43,6 +43,19 @@ typedef struct cedit {
     int *field_items;
 } cedit;
 
+/* The check loop's view of an edit, packed: its guards as record positions. */
+typedef struct gref {
+    uint8_t other, level; /* the other tumor's value; the item's level */
+    uint16_t width;
+    int32_t islot;
+} gref;
+
+typedef struct hot {
+    const crtk_edit *edit;
+    int e;      /* index into edits */
+    int g0, ng; /* grefs[g0 .. g0+ng) */
+} hot;
+
 typedef struct skipped {
     char *tag;
     crtk_error err;
@@ -68,6 +81,9 @@ struct crtk_checker {
     int ntables;
     size_t arena_size;
     bool compiling_inter; /* set by the resolver while compiling one edit */
+    hot *hot;             /* the edits in run order: nintra single-tumor ones, then the rest */
+    int nintra;
+    gref *grefs;
 };
 
 struct crtk_check_state {
@@ -366,6 +382,46 @@ static int compile_one(crtk_checker *c, const crtk_editdb_edit *def)
     return CRTK_OK;
 }
 
+/* The hot arrays of the check loop: single-tumor edits first, each with its guards. */
+static int pack(crtk_checker *c)
+{
+    int i, g, ng = 0, k = 0;
+
+    c->hot = calloc((size_t)(c->nedits ? c->nedits : 1), sizeof *c->hot);
+    for (i = 0; i < c->nedits; i++)
+        ng += c->edits[i].nguard;
+    c->grefs = calloc((size_t)(ng ? ng : 1), sizeof *c->grefs);
+    if (!c->hot || !c->grefs)
+        return CRTK_ENOMEM;
+    ng = 0;
+    for (int inter = 0; inter < 2; inter++) {
+        for (i = 0; i < c->nedits; i++) {
+            const cedit *ce = &c->edits[i];
+            hot *h = &c->hot[k];
+            if (ce->inter != (inter == 1))
+                continue;
+            h->edit = ce->edit;
+            h->e = i;
+            h->g0 = ng;
+            for (g = 0; g < ce->nguard; g++) {
+                const slot *d = &c->slots[ce->guard[g]];
+                if (d->kind == SLOT_COUNT)
+                    continue; /* never blank */
+                c->grefs[ng].other = d->kind == SLOT_OTHER;
+                c->grefs[ng].level = (uint8_t)d->level;
+                c->grefs[ng].width = (uint16_t)d->width;
+                c->grefs[ng].islot = d->islot;
+                ng++;
+            }
+            h->ng = ng - h->g0;
+            k++;
+        }
+        if (inter == 0)
+            c->nintra = k;
+    }
+    return CRTK_OK;
+}
+
 int crtk_checker_new(crtk_checker **out,
                      const crtk_editdb *db,
                      const crtk_layout *layout,
@@ -424,6 +480,8 @@ int crtk_checker_new(crtk_checker **out,
             continue;
         rc = compile_one(c, def);
     }
+    if (rc == CRTK_OK)
+        rc = pack(c);
     if (rc < 0) {
         crtk_checker_free(c);
         return crtk__fail(err, rc, "out of memory compiling edits");
@@ -452,6 +510,8 @@ void crtk_checker_free(crtk_checker *c)
     free(c->skip);
     free(c->edits);
     free(c->slots);
+    free(c->hot);
+    free(c->grefs);
     free(c);
 }
 
@@ -642,42 +702,44 @@ report(crtk_check_state *s, int e, const crtk_edit_result *r, crtk_check_fn cb, 
     return CRTK_OK;
 }
 
-/* Is a slot's value blank for the current tumor? Decided from the record, without padding. */
-static inline bool slot_blank(const crtk_check_state *s, int sl)
+/* Is one of the edit's guard fields blank for the current tumor? Then the edit's own first
+ * statement would return PASS. Decided from the record, without padding. */
+static inline bool guarded(const crtk_check_state *s, const gref *g, int ng)
 {
-    const slot *d = &s->c->slots[sl];
-    const char *v;
-    size_t len = 0, i;
-
-    if (d->kind == SLOT_COUNT)
-        return false;
-    v = crtk__values_get(&s->vals[d->kind == SLOT_OTHER][d->level], d->islot, &len);
-    if (!v)
-        return true;
-    if (len > (size_t)d->width)
-        len = (size_t)d->width;
-    for (i = 0; i < len; i++)
-        if (v[i] != ' ' && v[i] != '\0')
-            return false;
-    return true;
+    for (; ng > 0; ng--, g++) {
+        size_t len = 0, i;
+        const char *v = crtk__values_get(&s->vals[g->other][g->level], g->islot, &len);
+        if (!v)
+            return true;
+        if (len > g->width)
+            len = g->width;
+        for (i = 0; i < len && (v[i] == ' ' || v[i] == '\0'); i++)
+            ;
+        if (i == len)
+            return true;
+    }
+    return false;
 }
 
-static int run_edit(crtk_check_state *s, int e, crtk_check_fn cb, void *ctx)
+/* Run the edits h[0 .. n) on the current tumor (pair); *runs counts them. */
+static int
+run_edits(crtk_check_state *s, const hot *h, int n, crtk_check_fn cb, void *ctx, long *runs)
 {
-    const cedit *ce = &s->c->edits[e];
+    const gref *grefs = s->c->grefs;
     crtk_edit_result r;
-    int rc, g;
+    int rc;
 
-    for (g = 0; g < ce->nguard; g++)
-        if (slot_blank(s, ce->guard[g]))
-            return CRTK_OK; /* the edit's own first statement would return PASS */
-    rc = crtk_edit_run(ce->edit, s->es, value, s, &r);
-
-    if (rc < 0)
-        return rc;
-    if (r.status == CRTK_EDIT_PASS)
-        return CRTK_OK;
-    return report(s, e, &r, cb, ctx);
+    for (const hot *end = h + n; h < end; h++) {
+        ++*runs;
+        if (guarded(s, grefs + h->g0, h->ng))
+            continue;
+        rc = crtk_edit_run(h->edit, s->es, value, s, &r);
+        if (rc < 0)
+            return rc;
+        if (r.status != CRTK_EDIT_PASS && (rc = report(s, h->e, &r, cb, ctx)) < 0)
+            return rc;
+    }
+    return CRTK_OK;
 }
 
 /* Point the value views at tumor t and the other tumor u (-1: none) of the record. */
@@ -703,7 +765,7 @@ int crtk_check_record(
     crtk_check_state *s, const crtk_record *rec, crtk_check_fn cb, void *ctx, long *edits_run)
 {
     const crtk_checker *c = s->c;
-    int nt = crtk_record_tumor_count(rec), t, u, e, rc;
+    int nt = crtk_record_tumor_count(rec), t, u, rc;
     long runs = 0;
 
     s->rec = rec;
@@ -713,24 +775,14 @@ int crtk_check_record(
     }
     for (t = 0; t < nt; t++) {
         set_tumors(s, t, -1);
-        for (e = 0; e < c->nedits; e++) {
-            if (c->edits[e].inter)
-                continue;
-            if ((rc = run_edit(s, e, cb, ctx)) < 0)
-                return rc;
-            runs++;
-        }
+        if ((rc = run_edits(s, c->hot, c->nintra, cb, ctx, &runs)) < 0)
+            return rc;
     }
-    for (t = 0; t < nt; t++) {
+    for (t = 0; t < nt && c->nintra < c->nedits; t++) {
         for (u = t + 1; u < nt; u++) {
             set_tumors(s, t, u);
-            for (e = 0; e < c->nedits; e++) {
-                if (!c->edits[e].inter)
-                    continue;
-                if ((rc = run_edit(s, e, cb, ctx)) < 0)
-                    return rc;
-                runs++;
-            }
+            if ((rc = run_edits(s, c->hot + c->nintra, c->nedits - c->nintra, cb, ctx, &runs)) < 0)
+                return rc;
         }
     }
     if (edits_run)

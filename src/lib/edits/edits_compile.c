@@ -440,6 +440,7 @@ void crtk_edit_free(crtk_edit *e)
     free(e->vars);
     free(e->soff);
     free(e->scap);
+    crtk__edits_prefilter_free(e);
     for (size_t i = 0; i < e->nsites; i++) {
         free(e->sites[i].binds);
         crtk__edits_inlist_free(e->sites[i].list);
@@ -525,6 +526,8 @@ int crtk__edits_compile_mode(crtk_edit **out,
         rc = crtk__edits_codegen(&a, e, err);
     if (rc == CRTK_OK && !eval_mode)
         find_guard(&a, e);
+    if (rc == CRTK_OK && !eval_mode && (rc = crtk__edits_prefilter_build(&a, e)) < 0)
+        rc = crtk__fail(err, rc, "out of memory");
 out:
     crtk__edits_ast_free(&a);
     if (rc < 0) {
@@ -661,6 +664,9 @@ int crtk_edit_dump(char **out, const crtk_edit *e)
     *out = NULL;
     sb_printf(&b, "; edit \"%s\": %zu instructions, max stack %zu\n", e->name, e->ncode,
               e->max_stack);
+    if (e->npstmts)
+        sb_printf(&b, "; pure opening: %d statement%s decided without the VM\n", e->npstmts,
+                  e->npstmts == 1 ? "" : "s");
     for (size_t i = 0; i < e->nvars; i++)
         sb_printf(&b, "; var %s %s%s[%d] #%d\n", e->vars[i].func < 0 ? "global" : "local",
                   e->vars[i].kind == V_INT ? "int "
@@ -698,6 +704,8 @@ int crtk_edit_dump(char **out, const crtk_edit *e)
                     sb_printf(&b, " table=%s binds=%d", s->table->name, s->nbind);
                 if (s->mask >= 0)
                     sb_printf(&b, " mask#%d", s->mask);
+                if (s->list)
+                    sb_printf(&b, " list(compiled)");
             }
             break;
         default:

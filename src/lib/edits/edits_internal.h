@@ -298,33 +298,44 @@ typedef struct efield {
 } efield;
 
 typedef struct mask_prog mask_prog;
+typedef struct pcond pcond; /* edits_prefilter.c */
+typedef struct pstmt pstmt;
 
 #define CRTK_EDIT_MAX_GUARD 8
 
 struct crtk_edit {
+    /* first, in two cache lines: what every run reads (prefilter or VM) */
+    int npstmts;
+    bool values_nul_free;
+    bool subscripts; /* the logic reads or stores s[i]: buffers are zeroed per run */
+    long max_instructions;
+    size_t ncode;
+    pstmt *pstmts; /* the pure opening statements (edits_prefilter.c) */
+    pcond *pconds; /* their conditions, in the same allocation */
+    insn *code;
+    estr *strs; /* string constants */
+    size_t max_stack;
+    size_t nints;  /* int variables */
+    size_t nsvars; /* string variables */
+    size_t sbytes;
+    uint32_t *soff;                /* offset of each string variable in the state's storage */
+    int today_y, today_m, today_d; /* 0: real date */
+    site *sites;
+    mask_prog **masks;
+    /* the rest */
+    int npconds;
     char *name;
     int guard[CRTK_EDIT_MAX_GUARD]; /* field slots: the edit passes at once if one is blank */
     int nguard;
-    insn *code;
     long *lines;
-    size_t ncode;
-    estr *strs; /* string constants */
     size_t nstrs;
     evar *vars;
     size_t nvars;
-    size_t nints;   /* int variables */
-    size_t nsvars;  /* string variables */
-    uint32_t *soff; /* offset of each string variable in the state's storage */
     uint32_t *scap; /* capacity of each */
-    size_t sbytes;
-    bool subscripts; /* the logic reads or stores s[i]: buffers are zeroed per run */
-    site *sites;
     size_t nsites;
-    mask_prog **masks;
     size_t nmasks;
     efield *fields; /* FieldOrder list */
     size_t nfields;
-    size_t max_stack;
     char **funcs; /* user function names (dump) */
     size_t nfuncs;
     crtk_edit_message_fn message;
@@ -332,9 +343,6 @@ struct crtk_edit {
     long default_message;
     bool fail_warnings;
     bool eval_mode;
-    int today_y, today_m, today_d; /* 0: real date */
-    long max_instructions;
-    bool values_nul_free;
 };
 
 /* ---- VM ---------------------------------------------------------------------------------- */
@@ -482,6 +490,17 @@ typedef struct inlist_prog inlist_prog;
 int crtk__edits_inlist_compile(inlist_prog **out, const char *list, size_t ln);
 void crtk__edits_inlist_free(inlist_prog *p);
 bool crtk__edits_inlist_match(const inlist_prog *p, const char *v, size_t n);
+
+/* A field's value as LOAD_FIELD pushes it: `width` bytes, blanks when the provider has none,
+ * cut at a NUL unless the provider promised none (edits_vm.c). */
+const char *crtk__edits_load_field(
+    const crtk_edit *e, crtk_edit_value_fn value, void *ctx, int slot, int width, size_t *n);
+
+/* The pure opening of an edit (edits_prefilter.c): built after codegen; true when the
+ * opening alone makes the edit pass for these values. */
+int crtk__edits_prefilter_build(const ast *a, crtk_edit *e);
+void crtk__edits_prefilter_free(crtk_edit *e);
+bool crtk__edits_prefilter_pass(const crtk_edit *e, crtk_edit_value_fn value, void *ctx);
 
 /* Dates (edits_date.c) */
 void crtk__edits_real_today(int *y, int *m, int *d);

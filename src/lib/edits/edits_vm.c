@@ -350,13 +350,28 @@ static int finish_fail(crtk_edit_state *st, long returned)
     return crtk__edits_add_message(st, CRTK_EDIT_MSG_ERROR, e->default_message, t, strlen(t));
 }
 
+const char *crtk__edits_load_field(
+    const crtk_edit *e, crtk_edit_value_fn value, void *ctx, int slot, int width, size_t *n)
+{
+    const char *v = value ? value(ctx, slot) : NULL;
+    const char *z;
+
+    if (!v)
+        v = blanks;
+    *n = (size_t)width;
+    if (!e->values_nul_free || v == blanks) {
+        z = memchr(v, '\0', (size_t)width);
+        if (z)
+            *n = (size_t)(z - v);
+    }
+    return v;
+}
+
 /* Dispatch: with GCC or Clang each instruction jumps straight to the next one's code
  * (labels as values), which predicts better than one switch; elsewhere a switch. */
 #if defined(__GNUC__)
 #define VM_THREADED
-#define OPCASE(name) \
-    case OP_##name:  \
-        L_##name
+#define LABEL(name) L_##name : (void)0
 #define NEXT                  \
     do {                      \
         if (--budget < 0)     \
@@ -365,8 +380,8 @@ static int finish_fail(crtk_edit_state *st, long returned)
         goto *labels[in->op]; \
     } while (0)
 #else
-#define OPCASE(name) case OP_##name
-#define NEXT         break
+#define LABEL(name) (void)0
+#define NEXT        break
 #endif
 
 static inline int64_t wrap_add(int64_t a, int64_t b)
@@ -431,127 +446,119 @@ int crtk__edits_exec(const crtk_edit *e,
         goto *labels[in->op];
 #endif
         switch ((enum op)in->op) {
-            OPCASE(PUSH_INT)
-                : /* [] -> [k] */
-                  sp->i = in->k;
+        case OP_PUSH_INT: /* [] -> [k] */
+            LABEL(PUSH_INT);
+            sp->i = in->k;
             sp++;
             NEXT;
-            OPCASE(PUSH_STR)
-                : /* [] -> [str a] */
-                  sp->s = e->strs[in->a].s;
+        case OP_PUSH_STR: /* [] -> [str a] */
+            LABEL(PUSH_STR);
+            sp->s = e->strs[in->a].s;
             sp->n = (int32_t)e->strs[in->a].len;
             sp++;
             NEXT;
-            OPCASE(PUSH_TODAY)
-                : /* [] -> ["YYYYMMDD"] */
-                  sp->s = st->today_str;
+        case OP_PUSH_TODAY: /* [] -> ["YYYYMMDD"] */
+            LABEL(PUSH_TODAY);
+            sp->s = st->today_str;
             sp->n = 8;
             sp++;
             NEXT;
-            OPCASE(PUSH_VARREF)
-                : /* [] -> [string variable index a] */
-                  sp->i = in->a;
+        case OP_PUSH_VARREF: /* [] -> [string variable index a] */
+            LABEL(PUSH_VARREF);
+            sp->i = in->a;
             sp++;
             NEXT;
-            OPCASE(LOAD_FIELD) :
-            { /* [] -> [field a, k bytes, cut at a NUL] */
-                const char *v = value ? value(ctx, in->a) : NULL;
-                const char *z;
-                if (!v)
-                    v = blanks;
-                sp->s = v;
-                sp->n = (int32_t)in->k;
-                if (!e->values_nul_free || v == blanks) {
-                    z = memchr(v, '\0', (size_t)in->k);
-                    if (z)
-                        sp->n = (int32_t)(z - v);
-                }
-                sp++;
-                NEXT;
-            }
-            OPCASE(LOAD_INT)
-                : /* [] -> [ints[a]] */
-                  sp->i = st->ints[in->a];
+        case OP_LOAD_FIELD: { /* [] -> [field a, k bytes, cut at a NUL] */
+            LABEL(LOAD_FIELD);
+            size_t n;
+            sp->s = crtk__edits_load_field(e, value, ctx, in->a, (int)in->k, &n);
+            sp->n = (int32_t)n;
             sp++;
             NEXT;
-            OPCASE(STORE_INT)
-                : /* [x] -> [], ints[a] = x */
-                  st->ints[in->a] = (--sp)->i;
+        }
+        case OP_LOAD_INT: /* [] -> [ints[a]] */
+            LABEL(LOAD_INT);
+            sp->i = st->ints[in->a];
+            sp++;
             NEXT;
-            OPCASE(LOAD_STR)
-                : /* [] -> [string variable a] */
-                  sp->s = st->smem + e->soff[in->a];
+        case OP_STORE_INT: /* [x] -> [], ints[a] = x */
+            LABEL(STORE_INT);
+            st->ints[in->a] = (--sp)->i;
+            NEXT;
+        case OP_LOAD_STR: /* [] -> [string variable a] */
+            LABEL(LOAD_STR);
+            sp->s = st->smem + e->soff[in->a];
             sp->n = st->slen[in->a];
             sp++;
             NEXT;
-            OPCASE(STORE_STR) :
-            { /* [s] -> [], copy s into variable a (truncated to its size) */
-                char *d = st->smem + e->soff[in->a];
-                size_t n = (size_t)(--sp)->n;
-                if (n > e->scap[in->a])
-                    n = e->scap[in->a];
-                memmove(d, sp->s, n);
-                d[n] = '\0';
-                st->slen[in->a] = (int32_t)n;
-                NEXT;
-            }
-            OPCASE(LOAD_CHAR) :
-            { /* [i] -> [a[i] as a 1-char string, "" out of range] */
-                int64_t i = sp[-1].i;
-                const char *d = st->smem + e->soff[in->a];
-                bool in_array = i >= 0 && i < (int64_t)e->scap[in->a];
-                sp[-1].s = d + (in_array ? i : 0);
-                sp[-1].n = in_array && d[i] ? 1 : 0;
-                NEXT;
-            }
-            OPCASE(STORE_CHAR) :
-            { /* [i c] -> [], a[i] = c (n: c is a string) */
-                val c = *--sp;
-                int64_t i = (--sp)->i;
-                char *d = st->smem + e->soff[in->a];
-                char ch = in->n ? (c.n > 0 ? c.s[0] : '\0') : (char)c.i;
-                int32_t *len = &st->slen[in->a];
-                if (i < 0 || i >= (int64_t)e->scap[in->a]) {
-                    snprintf(st->errbuf, sizeof st->errbuf, "array index %lld out of range",
-                             (long long)i);
-                    st->rt_error = st->errbuf;
-                    goto error;
-                }
-                /* as in C: a character stored past the terminator leaves the string's length
-                 * alone until the gap before it is filled */
-                d[i] = ch;
-                if (i <= *len)
-                    *len = (int32_t)strnlen(d, e->scap[in->a]);
-                NEXT;
-            }
-            OPCASE(NEG)
-                : /* [x] -> [-x] */
-                  sp[-1].i = wrap_sub(0, sp[-1].i);
+        case OP_STORE_STR: { /* [s] -> [], copy s into variable a (truncated to its size) */
+            LABEL(STORE_STR);
+            char *d = st->smem + e->soff[in->a];
+            size_t n = (size_t)(--sp)->n;
+            if (n > e->scap[in->a])
+                n = e->scap[in->a];
+            memmove(d, sp->s, n);
+            d[n] = '\0';
+            st->slen[in->a] = (int32_t)n;
             NEXT;
-            OPCASE(NOT)
-                : /* [x] -> [!x] */
-                  sp[-1].i = !sp[-1].i;
+        }
+        case OP_LOAD_CHAR: { /* [i] -> [a[i] as a 1-char string, "" out of range] */
+            LABEL(LOAD_CHAR);
+            int64_t i = sp[-1].i;
+            const char *d = st->smem + e->soff[in->a];
+            bool in_array = i >= 0 && i < (int64_t)e->scap[in->a];
+            sp[-1].s = d + (in_array ? i : 0);
+            sp[-1].n = in_array && d[i] ? 1 : 0;
             NEXT;
-            OPCASE(ADD)
-                : /* [a b] -> [a+b] */
-                  sp--;
+        }
+        case OP_STORE_CHAR: { /* [i c] -> [], a[i] = c (n: c is a string) */
+            LABEL(STORE_CHAR);
+            val c = *--sp;
+            int64_t i = (--sp)->i;
+            char *d = st->smem + e->soff[in->a];
+            char ch = in->n ? (c.n > 0 ? c.s[0] : '\0') : (char)c.i;
+            int32_t *len = &st->slen[in->a];
+            if (i < 0 || i >= (int64_t)e->scap[in->a]) {
+                snprintf(st->errbuf, sizeof st->errbuf, "array index %lld out of range",
+                         (long long)i);
+                st->rt_error = st->errbuf;
+                goto error;
+            }
+            /* as in C: a character stored past the terminator leaves the string's length
+             * alone until the gap before it is filled */
+            d[i] = ch;
+            if (i <= *len)
+                *len = (int32_t)strnlen(d, e->scap[in->a]);
+            NEXT;
+        }
+        case OP_NEG: /* [x] -> [-x] */
+            LABEL(NEG);
+            sp[-1].i = wrap_sub(0, sp[-1].i);
+            NEXT;
+        case OP_NOT: /* [x] -> [!x] */
+            LABEL(NOT);
+            sp[-1].i = !sp[-1].i;
+            NEXT;
+        case OP_ADD: /* [a b] -> [a+b] */
+            LABEL(ADD);
+            sp--;
             sp[-1].i = wrap_add(sp[-1].i, sp->i);
             NEXT;
-            OPCASE(SUB)
-                : /* [a b] -> [a-b] */
-                  sp--;
+        case OP_SUB: /* [a b] -> [a-b] */
+            LABEL(SUB);
+            sp--;
             sp[-1].i = wrap_sub(sp[-1].i, sp->i);
             NEXT;
-            OPCASE(MUL)
-                : /* [a b] -> [a*b] */
-                  sp--;
+        case OP_MUL: /* [a b] -> [a*b] */
+            LABEL(MUL);
+            sp--;
             sp[-1].i = wrap_mul(sp[-1].i, sp->i);
             NEXT;
-            OPCASE(DIV)
-                : /* [a b] -> [a/b], truncating */
-                  OPCASE(MOD)
-                : /* [a b] -> [a%b] */
-                  sp--;
+        case OP_DIV: /* [a b] -> [a/b], truncating */
+            LABEL(DIV);
+        case OP_MOD: /* [a b] -> [a%b] */
+            LABEL(MOD);
+            sp--;
             if (sp->i == 0) {
                 st->rt_error = "division by zero";
                 goto error;
@@ -561,98 +568,98 @@ int crtk__edits_exec(const crtk_edit *e,
             else
                 sp[-1].i = in->op == OP_DIV ? sp[-1].i / sp->i : sp[-1].i % sp->i;
             NEXT;
-            OPCASE(EQ)
-                : /* [a b] -> [a==b] */
-                  sp--;
+        case OP_EQ: /* [a b] -> [a==b] */
+            LABEL(EQ);
+            sp--;
             sp[-1].i = sp[-1].i == sp->i;
             NEXT;
-            OPCASE(NE)
-                : /* [a b] -> [a!=b] */
-                  sp--;
+        case OP_NE: /* [a b] -> [a!=b] */
+            LABEL(NE);
+            sp--;
             sp[-1].i = sp[-1].i != sp->i;
             NEXT;
-            OPCASE(LT)
-                : /* [a b] -> [a<b] */
-                  sp--;
+        case OP_LT: /* [a b] -> [a<b] */
+            LABEL(LT);
+            sp--;
             sp[-1].i = sp[-1].i < sp->i;
             NEXT;
-            OPCASE(LE)
-                : /* [a b] -> [a<=b] */
-                  sp--;
+        case OP_LE: /* [a b] -> [a<=b] */
+            LABEL(LE);
+            sp--;
             sp[-1].i = sp[-1].i <= sp->i;
             NEXT;
-            OPCASE(GT)
-                : /* [a b] -> [a>b] */
-                  sp--;
+        case OP_GT: /* [a b] -> [a>b] */
+            LABEL(GT);
+            sp--;
             sp[-1].i = sp[-1].i > sp->i;
             NEXT;
-            OPCASE(GE)
-                : /* [a b] -> [a>=b] */
-                  sp--;
+        case OP_GE: /* [a b] -> [a>=b] */
+            LABEL(GE);
+            sp--;
             sp[-1].i = sp[-1].i >= sp->i;
             NEXT;
-            OPCASE(JUMP)
-                : /* [] -> [] */
-                  ip = code + in->a;
+        case OP_JUMP: /* [] -> [] */
+            LABEL(JUMP);
+            ip = code + in->a;
             NEXT;
-            OPCASE(JZ)
-                : /* [x] -> [], jump when x == 0 */
-                  if ((--sp)->i == 0) ip = code + in->a;
+        case OP_JZ: /* [x] -> [], jump when x == 0 */
+            LABEL(JZ);
+            if ((--sp)->i == 0)
+                ip = code + in->a;
             NEXT;
-            OPCASE(JNZ)
-                : /* [x] -> [], jump when x != 0 */
-                  if ((--sp)->i != 0) ip = code + in->a;
+        case OP_JNZ: /* [x] -> [], jump when x != 0 */
+            LABEL(JNZ);
+            if ((--sp)->i != 0)
+                ip = code + in->a;
             NEXT;
-            OPCASE(CALL) :
-            { /* [args...n] -> [result] */
-                val out = {0, "", 0};
-                sp -= in->n;
-                if (crtk__edits_builtin_fns[in->a](st, in, sp, in->n, &out) < 0)
-                    goto error;
-                /* field by field: one wide copy of `out` would wait for the built-in's narrower
-                 * stores to retire */
-                sp->i = out.i;
-                if (crtk__edits_builtins[in->a].ret == TY_STR) {
-                    sp->s = out.s;
-                    sp->n = out.n;
-                }
-                sp++;
-                NEXT;
+        case OP_CALL: { /* [args...n] -> [result] */
+            LABEL(CALL);
+            val out = {0, "", 0};
+            sp -= in->n;
+            if (crtk__edits_builtin_fns[in->a](st, in, sp, in->n, &out) < 0)
+                goto error;
+            /* field by field: one wide copy of `out` would wait for the built-in's narrower
+             * stores to retire */
+            sp->i = out.i;
+            if (crtk__edits_builtins[in->a].ret == TY_STR) {
+                sp->s = out.s;
+                sp->n = out.n;
             }
-            OPCASE(POP)
-                : /* [x] -> [] */
-                  sp--;
+            sp++;
             NEXT;
-            OPCASE(CALLF)
-                : /* [] -> [], enter user FUNCTION at a */
-                  if (ncalls == EDIT_MAX_CALL_DEPTH)
-            {
+        }
+        case OP_POP: /* [x] -> [] */
+            LABEL(POP);
+            sp--;
+            NEXT;
+        case OP_CALLF: /* [] -> [], enter user FUNCTION at a */
+            LABEL(CALLF);
+            if (ncalls == EDIT_MAX_CALL_DEPTH) {
                 st->rt_error = "FUNCTION calls nested too deeply";
                 goto error;
             }
             calls[ncalls++] = ip;
             ip = code + in->a;
             NEXT;
-            OPCASE(RETF)
-                : /* [] -> [], back to the caller */
-                  if (ncalls == 0)
-            {
+        case OP_RETF: /* [] -> [], back to the caller */
+            LABEL(RETF);
+            if (ncalls == 0) {
                 st->rt_error = "internal error: RETF without CALLF";
                 goto error;
             }
             ip = calls[--ncalls];
             NEXT;
-            OPCASE(RESET)
-                : /* [] -> [], recycle string temporaries */
-                  arena_reset(st);
+        case OP_RESET: /* [] -> [], recycle string temporaries */
+            LABEL(RESET);
+            arena_reset(st);
             NEXT;
-            OPCASE(RETURN)
-                : /* [x] -> [], end the edit returning x */
-                  returned = (long)(--sp)->i;
+        case OP_RETURN: /* [x] -> [], end the edit returning x */
+            LABEL(RETURN);
+            returned = (long)(--sp)->i;
             goto done;
-            OPCASE(RETURN_STR)
-                : /* [s] -> [], end an evaluation with string s */
-                  sp--;
+        case OP_RETURN_STR: /* [s] -> [], end an evaluation with string s */
+            LABEL(RETURN_STR);
+            sp--;
             if (sb_set(&st->result_str, sp->s, (size_t)sp->n) < 0) {
                 st->rt_error = "out of memory";
                 goto error;
@@ -661,9 +668,9 @@ int crtk__edits_exec(const crtk_edit *e,
                 *is_str = true;
             returned = 1;
             goto done;
-            OPCASE(HALT)
-                : /* [] -> [], fell off the end: PASS [guess, docs section 4] */
-                  returned = 1;
+        case OP_HALT: /* [] -> [], fell off the end: PASS [guess, docs section 4] */
+            LABEL(HALT);
+            returned = 1;
             goto done;
         default:
             st->rt_error = "internal error: bad opcode";
@@ -718,5 +725,16 @@ int crtk_edit_run(const crtk_edit *edit,
 {
     if (!edit || !state || !result)
         return CRTK_EARG;
+    /* a pure opening that decides PASS: the same result, without the VM (the budget allows
+     * every instruction of the opening) */
+    if (edit->npstmts && edit->max_instructions >= (long)edit->ncode &&
+        crtk__edits_prefilter_pass(edit, value, value_ctx)) {
+        memset(result, 0, sizeof *result);
+        result->status = CRTK_EDIT_PASS;
+        result->returned = 1;
+        result->error = "";
+        result->messages = state->msgs;
+        return CRTK_OK;
+    }
     return crtk__edits_exec(edit, state, value, value_ctx, result, NULL);
 }

@@ -57,6 +57,84 @@ START_TEST(test_no_guard_when_the_edit_could_do_otherwise)
 }
 END_TEST
 
+/* The pure opening of an edit (EMPTY, MATCH and INLIST tests that return PASS) is decided
+ * without the VM. The same logic after a statement that is not pure (`z = 0;`) always runs
+ * in the VM: on every value both must give the same status and messages. */
+static const char *const openings[] = {
+    "if (EMPTY(#S\"A\")) return PASS;\n"
+    "if (!MATCH(#S\"A\", \"dd\")) return ERROR_TEXT(\"%F1 %V1: 2 digits\");\n"
+    "if (INLIST(#S\"A\", \"00-59,98,99\")) return PASS;\n"
+    "return ERROR_TEXT(\"%F1 %V1 is not a code\");",
+    "if (!EMPTY(#S\"B\")) return PASS; return FAIL;",
+    "if (EMPTY(#S\"A\") || EMPTY(#S\"B\")) return PASS;\n"
+    "if (INLIST(#S\"B\", \"1-3\") && !MATCH(#S\"A\", \"d,dd\")) return PASS;\n"
+    "if (!INLIST(#S\"C\", \"1\")) return FAIL;\n"
+    "return SAVE_TEXT(\"C is 1\");",
+    "if (INLIST(#S\"A\", \"1,2\") || MATCH(#S\"B\", \"bbb\")) return TRUE;\n"
+    "if (EMPTY(#S\"C\")) return ERROR_MSG(77);\n"
+    "return PASS;",
+};
+
+static const char *const values[] = {NULL, "",   " ",  "1",   "2", "12", "99", "60",
+                                     "A1", "5 ", " 5", "123", "9", "0",  "1 1"};
+
+static void run_edit_on(const char *src, crtk_edit_result *r, char *msgs, size_t cap)
+{
+    crtk_edit_options o = CRTK_EDIT_OPTIONS_INIT;
+    crtk_edit *e = NULL;
+    crtk_edit_state *st = NULL;
+    crtk_error err = CRTK_ERROR_INIT;
+
+    o.resolve = tf_resolve;
+    o.resolve_ctx = &rec;
+    o.message = tm_message;
+    o.today = TEST_TODAY;
+    ck_assert_msg(crtk_edit_compile(&e, "p", src, strlen(src), &o, &err) == CRTK_OK, "%s",
+                  err.message);
+    {
+        /* the test is only worth it if the first form has a pure opening and the second not */
+        char *dump = NULL;
+        ck_assert_int_eq(crtk_edit_dump(&dump, e), CRTK_OK);
+        ck_assert_int_eq(strstr(dump, "; pure opening: ") != NULL, strncmp(src, "int z;", 6) != 0);
+        free(dump);
+    }
+    ck_assert_int_eq(crtk_edit_state_new(&st), CRTK_OK);
+    ck_assert_int_eq(crtk_edit_run(e, st, tf_value, &rec, r), CRTK_OK);
+    msgs[0] = '\0';
+    for (size_t i = 0; i < r->nmessages; i++)
+        snprintf(msgs + strlen(msgs), cap - strlen(msgs), "%d:%ld:%s|", (int)r->messages[i].type,
+                 r->messages[i].number, r->messages[i].text);
+    crtk_edit_state_free(st);
+    crtk_edit_free(e);
+}
+
+START_TEST(test_pure_opening_same_as_vm)
+{
+    char fast[4096], slow[4096], mf[1024], ms[1024];
+    crtk_edit_result rf, rs;
+    size_t nv = sizeof values / sizeof values[0];
+
+    for (size_t o = 0; o < sizeof openings / sizeof openings[0]; o++) {
+        snprintf(fast, sizeof fast, "%s", openings[o]);
+        snprintf(slow, sizeof slow, "int z; z = 0;\n%s", openings[o]);
+        for (size_t a = 0; a < nv; a++)
+            for (size_t b = 0; b < nv; b++)
+                for (size_t c = 0; c < 3; c++) {
+                    fields[0].value = values[a];
+                    fields[1].value = values[b];
+                    fields[2].value = values[c + 2];
+                    run_edit_on(fast, &rf, mf, sizeof mf);
+                    run_edit_on(slow, &rs, ms, sizeof ms);
+                    ck_assert_msg(rf.status == rs.status && !strcmp(mf, ms),
+                                  "opening %zu, A=\"%s\" B=\"%s\": %d %s vs %d %s", o,
+                                  values[a] ? values[a] : "(none)",
+                                  values[b] ? values[b] : "(none)", rf.status, mf, rs.status, ms);
+                }
+    }
+    fields[0].value = fields[1].value = fields[2].value = NULL;
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("edits_guard");
@@ -66,6 +144,7 @@ int main(void)
 
     tcase_add_test(tc, test_guard_found_for_opening_empty_checks);
     tcase_add_test(tc, test_no_guard_when_the_edit_could_do_otherwise);
+    tcase_add_test(tc, test_pure_opening_same_as_vm);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -159,6 +159,82 @@ START_TEST(test_inlist_untrimmed_field_value)
 }
 END_TEST
 
+/* A literal list is compiled once (sorted values, ranges); a list in a variable is read as
+ * text on every call. Random lists and values: both must give the same answers. */
+static unsigned rnd(unsigned *seed)
+{
+    *seed = *seed * 1103515245u + 12345u;
+    return (*seed >> 16) & 0x7fff;
+}
+
+static void rnd_text(unsigned *seed, char *out, int maxlen, const char *alphabet)
+{
+    int n = (int)(rnd(seed) % (unsigned)(maxlen + 1));
+    size_t na = strlen(alphabet);
+
+    for (int i = 0; i < n; i++)
+        out[i] = alphabet[rnd(seed) % na];
+    out[n] = '\0';
+}
+
+START_TEST(test_inlist_compiled_agrees_with_text)
+{
+    unsigned seed = 7;
+    char src[512], v[8], list[160], term[8];
+
+    for (int iter = 0; iter < 1500; iter++) {
+        list[0] = '\0';
+        int nt = (int)(rnd(&seed) % 6);
+        for (int t = 0; t < nt; t++) {
+            rnd_text(&seed, term, 3, "0159AC ");
+            strcat(list, term);
+            if (rnd(&seed) % 3 == 0) {
+                strcat(list, "-");
+                rnd_text(&seed, term, 3, "0159AC");
+                strcat(list, term);
+            }
+            if (t + 1 < nt)
+                strcat(list, rnd(&seed) % 4 ? "," : " , ");
+        }
+        rnd_text(&seed, v, 4, "0159AC ");
+        snprintf(src, sizeof src,
+                 "char l[200]; STRCPY(l, \"%s\"); INLIST(\"%s\", \"%s\") * 2 + INLIST(\"%s\", l)",
+                 list, v, list, v);
+        long long r = eval_int(src);
+        ck_assert_msg(r == 0 || r == 3, "%s: compiled and text lists disagree (%lld)", src, r);
+    }
+}
+END_TEST
+
+/* A mask of plain atoms is matched by a loop; wrapped in a group it goes through the
+ * backtracking matcher. Random masks and values: both must agree. */
+START_TEST(test_flat_mask_agrees_with_backtracking)
+{
+    static const char *const atoms[] = {"d", "a", "u", "l",   "x",   "b",  "@",
+                                        "?", "1", "A", "1:3", "B:D", "!d", "-"};
+    unsigned seed = 11;
+    char src[512], v[8], mask[128];
+
+    for (int iter = 0; iter < 1500; iter++) {
+        mask[0] = '\0';
+        int nalt = 1 + (int)(rnd(&seed) % 3);
+        for (int a = 0; a < nalt; a++) {
+            int len = (int)(rnd(&seed) % 4);
+            for (int i = 0; i < len; i++)
+                strcat(mask, atoms[rnd(&seed) % NELEM(atoms)]);
+            if (a + 1 < nalt)
+                strcat(mask, ",");
+        }
+        rnd_text(&seed, v, 3, "07aAzBC -");
+        snprintf(src, sizeof src, "MATCH(\"%s\", \"%s\") * 2 + MATCH(\"%s\", \"{%s}\")", v, mask, v,
+                 mask);
+        long long r = eval_int(src);
+        ck_assert_msg(r == 0 || r == 3, "%s: flat and backtracking matchers disagree (%lld)", src,
+                      r);
+    }
+}
+END_TEST
+
 static Suite *edits_mask_suite(void)
 {
     Suite *s = suite_create("edits_mask");
@@ -168,6 +244,8 @@ static Suite *edits_mask_suite(void)
     tcase_add_loop_test(tc, test_match_runtime_mask, 0, NELEM(match_cases));
     tcase_add_loop_test(tc, test_inlist, 0, NELEM(inlist_cases));
     tcase_add_test(tc, test_inlist_untrimmed_field_value);
+    tcase_add_test(tc, test_inlist_compiled_agrees_with_text);
+    tcase_add_test(tc, test_flat_mask_agrees_with_backtracking);
     suite_add_tcase(s, tc);
     return s;
 }
