@@ -47,7 +47,8 @@ typedef struct flat {
     strbuf pend; /* the lookahead line (first line of the next patient) */
     lview pend_view;
     bool have_pend;
-    strbuf cur_id; /* trimmed patientIdNumber of the current patient, "" = blank */
+    bool pend_unget; /* the look-ahead line was given back to the input */
+    strbuf cur_id;   /* trimmed patientIdNumber of the current patient, "" = blank */
     bool mixed_reported;
     struct gap {
         size_t off, len;
@@ -165,20 +166,36 @@ static int read_line(crtk_reader *rd, flat *f, lview *l)
     }
 }
 
+/* Keep the look-ahead line (the next patient's first): given back to the input when it can
+ * be (the next read returns it again, no copy), else copied. */
 static int stash(crtk_reader *rd, flat *f, const lview *l)
 {
+    f->pend_view = *l;
+    f->have_pend = true;
+    if (crtk__in_ungetline(&rd->in)) {
+        f->pend_unget = true;
+        return CRTK_OK;
+    }
+    f->pend_unget = false;
     if (sb_set(&f->pend, l->s, l->len) < 0)
         return crtk__rfail(rd, CRTK_ENOMEM, l->lineno, 0, NULL, "out of memory");
-    f->pend_view = *l;
     f->pend_view.s = f->pend.s;
-    f->have_pend = true;
     return CRTK_OK;
 }
 
 static int unstash(crtk_reader *rd, flat *f, lview *l)
 {
-    *l = f->pend_view;
     f->have_pend = false;
+    if (f->pend_unget) {
+        int rc = read_line(rd, f, l);
+        if (rc < 0)
+            return rc;
+        if (rc == 0 || l->lineno != f->pend_view.lineno)
+            return crtk__rfail(rd, CRTK_EINVALID, f->pend_view.lineno, 0, NULL,
+                               "internal error: the look-ahead line was lost");
+        return CRTK_OK;
+    }
+    *l = f->pend_view;
     if (index_line(f, l) < 0)
         return crtk__rfail(rd, CRTK_ENOMEM, l->lineno, 0, NULL, "out of memory");
     return CRTK_OK;

@@ -95,6 +95,7 @@ static long fill(crtk__in *in, crtk_error *err)
 {
     long got = 0;
 
+    in->can_unget = false; /* the buffer may move */
     if (in->eof)
         return 0;
     if (in->pos > 0 && in->pos == in->end) {
@@ -214,6 +215,7 @@ int crtk__in_peek(crtk__in *in, size_t n, const unsigned char **p, size_t *got, 
 
 long crtk__in_read(crtk__in *in, void *dst, size_t n, crtk_error *err)
 {
+    in->can_unget = false;
     if (in->pos == in->end) {
         long r = fill(in, err);
         if (r < 0)
@@ -232,6 +234,8 @@ int crtk__in_getline(crtk__in *in, const char **line, size_t *len, int *term_out
 {
     size_t scanned = 0;
 
+    in->can_unget = false;
+
     for (;;) {
         unsigned char *s = in->buf ? in->buf + in->pos : NULL;
         size_t avail = in->end - in->pos;
@@ -247,6 +251,8 @@ int crtk__in_getline(crtk__in *in, const char **line, size_t *len, int *term_out
         if (cr && (cr + 1 < s + avail || in->eof)) {
             size_t n = (size_t)(cr - s);
             int t = (cr + 1 < s + avail && cr[1] == '\n') ? 2 : 1;
+            in->last_start = in->pos;
+            in->can_unget = true;
             *line = (const char *)s;
             *len = n;
             in->pos += n + (size_t)t;
@@ -257,6 +263,8 @@ int crtk__in_getline(crtk__in *in, const char **line, size_t *len, int *term_out
         }
         if (nl && !cr) {
             size_t n = (size_t)(nl - s);
+            in->last_start = in->pos;
+            in->can_unget = true;
             *line = (const char *)s;
             *len = n;
             in->pos += n + 1;
@@ -271,6 +279,8 @@ int crtk__in_getline(crtk__in *in, const char **line, size_t *len, int *term_out
             if (avail > CRTK_MAX_LINE)
                 return crtk__fail_at(err, CRTK_ELIMIT, in->line + 1, 0, NULL,
                                      "line is longer than %u bytes", CRTK_MAX_LINE);
+            in->last_start = in->pos;
+            in->can_unget = true;
             *line = (const char *)s;
             *len = avail;
             in->pos += avail;
@@ -290,6 +300,16 @@ int crtk__in_getline(crtk__in *in, const char **line, size_t *len, int *term_out
                 return (int)r;
         }
     }
+}
+
+bool crtk__in_ungetline(crtk__in *in)
+{
+    if (!in->can_unget)
+        return false;
+    in->pos = in->last_start;
+    in->line--;
+    in->can_unget = false;
+    return true;
 }
 
 void crtk__in_close(crtk__in *in)

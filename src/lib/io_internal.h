@@ -26,7 +26,9 @@ typedef struct crtk__in {
     size_t cap, pos, end;
     bool src_eof, eof;
     long long raw_consumed;
-    long line; /* lines returned by getline */
+    long line;         /* lines returned by getline */
+    size_t last_start; /* buffer offset of the line getline returned last */
+    bool can_unget;
     char name[256];
 } crtk__in;
 
@@ -40,6 +42,10 @@ long crtk__in_read(crtk__in *in, void *dst, size_t n, crtk_error *err);
  * *term_out (may be NULL) receives the terminator length (0 for a last line without one).
  * The line is borrowed until the next call. */
 int crtk__in_getline(crtk__in *in, const char **line, size_t *len, int *term_out, crtk_error *err);
+/* Give back the line getline returned last, so that the next getline returns it again (the
+ * same bytes at the same address, and its line number): a look-ahead without a copy. Only
+ * once per getline; returns false when nothing can be given back. */
+bool crtk__in_ungetline(crtk__in *in);
 void crtk__in_close(crtk__in *in);
 
 typedef struct crtk__out {
