@@ -7,6 +7,7 @@
  * every pair of a patient's tumors. */
 #include "crtk/check.h"
 #include "crtk/edits.h"
+#include "edits/edits_fast.h"
 #include "error_internal.h"
 #include "record_internal.h"
 #include "strbuf.h"
@@ -52,8 +53,9 @@ typedef struct gref {
 
 typedef struct hot {
     const crtk_edit *edit;
-    int e;      /* index into edits */
-    int g0, ng; /* grefs[g0 .. g0+ng) */
+    const void *pf; /* its pure opening, packed in run order (NULL: none) */
+    int e;          /* index into edits */
+    int g0, ng;     /* grefs[g0 .. g0+ng) */
 } hot;
 
 typedef struct skipped {
@@ -84,6 +86,7 @@ struct crtk_checker {
     hot *hot;             /* the edits in run order: nintra single-tumor ones, then the rest */
     int nintra;
     gref *grefs;
+    char *pfmem; /* the pure openings, one block after the other */
 };
 
 struct crtk_check_state {
@@ -386,12 +389,16 @@ static int compile_one(crtk_checker *c, const crtk_editdb_edit *def)
 static int pack(crtk_checker *c)
 {
     int i, g, ng = 0, k = 0;
+    size_t pfbytes = 0, pfoff = 0;
 
     c->hot = calloc((size_t)(c->nedits ? c->nedits : 1), sizeof *c->hot);
-    for (i = 0; i < c->nedits; i++)
+    for (i = 0; i < c->nedits; i++) {
         ng += c->edits[i].nguard;
+        pfbytes += crtk__edits_prefilter_size(c->edits[i].edit);
+    }
     c->grefs = calloc((size_t)(ng ? ng : 1), sizeof *c->grefs);
-    if (!c->hot || !c->grefs)
+    c->pfmem = malloc(pfbytes ? pfbytes : 1);
+    if (!c->hot || !c->grefs || !c->pfmem)
         return CRTK_ENOMEM;
     ng = 0;
     for (int inter = 0; inter < 2; inter++) {
@@ -402,6 +409,12 @@ static int pack(crtk_checker *c)
                 continue;
             h->edit = ce->edit;
             h->e = i;
+            size_t pfn = crtk__edits_prefilter_size(ce->edit);
+            if (pfn) {
+                h->pf = c->pfmem + pfoff;
+                crtk__edits_prefilter_copy(ce->edit, c->pfmem + pfoff);
+                pfoff += pfn;
+            }
             h->g0 = ng;
             for (g = 0; g < ce->nguard; g++) {
                 const slot *d = &c->slots[ce->guard[g]];
@@ -512,6 +525,7 @@ void crtk_checker_free(crtk_checker *c)
     free(c->slots);
     free(c->hot);
     free(c->grefs);
+    free(c->pfmem);
     free(c);
 }
 
@@ -731,9 +745,10 @@ run_edits(crtk_check_state *s, const hot *h, int n, crtk_check_fn cb, void *ctx,
 
     for (const hot *end = h + n; h < end; h++) {
         ++*runs;
-        if (guarded(s, grefs + h->g0, h->ng))
+        if (guarded(s, grefs + h->g0, h->ng) ||
+            (h->pf && crtk__edits_prefilter_block_pass(h->pf, value, s)))
             continue;
-        rc = crtk_edit_run(h->edit, s->es, value, s, &r);
+        rc = crtk__edits_run_vm(h->edit, s->es, value, s, &r);
         if (rc < 0)
             return rc;
         if (r.status != CRTK_EDIT_PASS && (rc = report(s, h->e, &r, cb, ctx)) < 0)

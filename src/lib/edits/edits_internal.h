@@ -493,8 +493,8 @@ bool crtk__edits_inlist_match(const inlist_prog *p, const char *v, size_t n);
 
 /* A field's value as LOAD_FIELD pushes it: `width` bytes, blanks when the provider has none,
  * cut at a NUL unless the provider promised none (edits_vm.c). */
-const char *crtk__edits_load_field(
-    const crtk_edit *e, crtk_edit_value_fn value, void *ctx, int slot, int width, size_t *n);
+const char *crtk__edits_load_value(
+    bool nul_free, crtk_edit_value_fn value, void *ctx, int slot, int width, size_t *n);
 
 /* The pure opening of an edit (edits_prefilter.c): built after codegen; true when the
  * opening alone makes the edit pass for these values. */

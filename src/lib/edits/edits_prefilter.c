@@ -8,6 +8,7 @@
  * can be evaluated directly on the values: when a `return PASS` is reached that way the edit
  * passes, exactly as the VM would find; as soon as the outcome depends on anything else, the
  * VM runs the edit from its start. The prefix is found once at compile time. */
+#include "edits_fast.h"
 #include "edits_internal.h"
 
 #include <stdlib.h>
@@ -156,7 +157,8 @@ void crtk__edits_prefilter_free(crtk_edit *e)
 }
 
 typedef struct pctx {
-    const crtk_edit *e;
+    const pcond *c;
+    bool nul_free;
     crtk_edit_value_fn value;
     void *ctx;
     int slot; /* the field loaded last */
@@ -168,7 +170,7 @@ static const char *load(pctx *p, const pcond *c, size_t *n)
 {
     if (c->slot != p->slot) {
         p->slot = c->slot;
-        p->v = crtk__edits_load_field(p->e, p->value, p->ctx, c->slot, c->width, &p->n);
+        p->v = crtk__edits_load_value(p->nul_free, p->value, p->ctx, c->slot, c->width, &p->n);
     }
     *n = p->n;
     return p->v;
@@ -176,7 +178,7 @@ static const char *load(pctx *p, const pcond *c, size_t *n)
 
 static bool eval(pctx *p, int i)
 {
-    const pcond *c = &p->e->pconds[i];
+    const pcond *c = &p->c[i];
     const char *v;
     size_t n;
 
@@ -200,16 +202,67 @@ static bool eval(pctx *p, int i)
     return false;
 }
 
-bool crtk__edits_prefilter_pass(const crtk_edit *e, crtk_edit_value_fn value, void *ctx)
+static bool run(const pstmt *st, int ns, pctx *p)
 {
-    pctx p = {e, value, ctx, -1, NULL, 0};
-
-    for (int i = 0; i < e->npstmts; i++) {
-        bool c = eval(&p, e->pstmts[i].cond);
-        if (c && e->pstmts[i].pass)
+    for (int i = 0; i < ns; i++) {
+        bool c = eval(p, st[i].cond);
+        if (c && st[i].pass)
             return true;
         if (c) /* the statement does something else: the VM decides */
             return false;
     }
     return false;
+}
+
+bool crtk__edits_prefilter_pass(const crtk_edit *e, crtk_edit_value_fn value, void *ctx)
+{
+    pctx p = {e->pconds, e->values_nul_free, value, ctx, -1, NULL, 0};
+
+    return run(e->pstmts, e->npstmts, &p);
+}
+
+/* ---- the packed block: header, statements, conditions ---- */
+
+typedef struct pblock {
+    int nstmts, nconds;
+    bool nul_free;
+} pblock;
+
+#define ALIGN8(n) (((n) + 7) & ~(size_t)7)
+
+size_t crtk__edits_prefilter_size(const crtk_edit *e)
+{
+    if (!e->npstmts || e->max_instructions < (long)e->ncode)
+        return 0;
+    return ALIGN8(sizeof(pblock)) + ALIGN8((size_t)e->npstmts * sizeof(pstmt)) +
+           (size_t)e->npconds * sizeof(pcond);
+}
+
+void crtk__edits_prefilter_copy(const crtk_edit *e, void *dst)
+{
+    pblock *b = dst;
+    char *p = (char *)dst + ALIGN8(sizeof *b);
+
+    b->nstmts = e->npstmts;
+    b->nconds = e->npconds;
+    b->nul_free = e->values_nul_free;
+    memcpy(p, e->pstmts, (size_t)e->npstmts * sizeof(pstmt));
+    memcpy(p + ALIGN8((size_t)e->npstmts * sizeof(pstmt)), e->pconds,
+           (size_t)e->npconds * sizeof(pcond));
+}
+
+bool crtk__edits_prefilter_block_pass(const void *block, crtk_edit_value_fn value, void *ctx)
+{
+    const pblock *b = block;
+    const char *p = (const char *)block + ALIGN8(sizeof *b);
+    const pstmt *st = (const pstmt *)p;
+    pctx c = {(const pcond *)(p + ALIGN8((size_t)b->nstmts * sizeof(pstmt))),
+              b->nul_free,
+              value,
+              ctx,
+              -1,
+              NULL,
+              0};
+
+    return run(st, b->nstmts, &c);
 }

@@ -3,6 +3,7 @@
  * message list) and keeps them between runs, so a warmed-up run does not allocate. The
  * compiled edit is never written to, which makes concurrent runs on separate states safe.
  * Every instruction is charged to the edit's budget: `while (1);` ends with an error result. */
+#include "edits_fast.h"
 #include "edits_internal.h"
 #include "error_internal.h"
 
@@ -350,8 +351,8 @@ static int finish_fail(crtk_edit_state *st, long returned)
     return crtk__edits_add_message(st, CRTK_EDIT_MSG_ERROR, e->default_message, t, strlen(t));
 }
 
-const char *crtk__edits_load_field(
-    const crtk_edit *e, crtk_edit_value_fn value, void *ctx, int slot, int width, size_t *n)
+const char *crtk__edits_load_value(
+    bool nul_free, crtk_edit_value_fn value, void *ctx, int slot, int width, size_t *n)
 {
     const char *v = value ? value(ctx, slot) : NULL;
     const char *z;
@@ -359,7 +360,7 @@ const char *crtk__edits_load_field(
     if (!v)
         v = blanks;
     *n = (size_t)width;
-    if (!e->values_nul_free || v == blanks) {
+    if (!nul_free || v == blanks) {
         z = memchr(v, '\0', (size_t)width);
         if (z)
             *n = (size_t)(z - v);
@@ -471,7 +472,7 @@ int crtk__edits_exec(const crtk_edit *e,
         case OP_LOAD_FIELD: { /* [] -> [field a, k bytes, cut at a NUL] */
             LABEL(LOAD_FIELD);
             size_t n;
-            sp->s = crtk__edits_load_field(e, value, ctx, in->a, (int)in->k, &n);
+            sp->s = crtk__edits_load_value(e->values_nul_free, value, ctx, in->a, (int)in->k, &n);
             sp->n = (int32_t)n;
             sp++;
             NEXT;
@@ -737,4 +738,13 @@ int crtk_edit_run(const crtk_edit *edit,
         return CRTK_OK;
     }
     return crtk__edits_exec(edit, state, value, value_ctx, result, NULL);
+}
+
+int crtk__edits_run_vm(const crtk_edit *e,
+                       crtk_edit_state *st,
+                       crtk_edit_value_fn value,
+                       void *ctx,
+                       crtk_edit_result *res)
+{
+    return crtk__edits_exec(e, st, value, ctx, res, NULL);
 }
