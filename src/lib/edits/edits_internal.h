@@ -379,7 +379,6 @@ struct crtk_edit_state {
     int real_y, real_m, real_d; /* real date, computed once */
     int today_y, today_m, today_d;
     char today_str[9];
-    int str_y, str_m, str_d; /* the date today_str holds (0: none yet) */
     strbuf result_str;       /* eval: final string value */
     char errbuf[160];
     strbuf scratch;    /* SAVE_ERROR_TEXT text joining */

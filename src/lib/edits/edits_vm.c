@@ -298,32 +298,27 @@ static int prepare(const crtk_edit *e, crtk_edit_state *st)
     st->dc[0] = '\0';
     st->future_years = 0;
     st->rt_error = NULL;
-    if (e->today_y) {
-        st->today_y = e->today_y;
-        st->today_m = e->today_m;
-        st->today_d = e->today_d;
-    } else {
-        st->today_y = st->real_y;
-        st->today_m = st->real_m;
-        st->today_d = st->real_d;
-    }
-    if (st->today_y != st->str_y || st->today_m != st->str_m || st->today_d != st->str_d) {
-        /* written digit by digit, and only when the date changes */
-        unsigned y = (unsigned)st->today_y % 10000u, m = (unsigned)st->today_m % 100u,
-                 d = (unsigned)st->today_d % 100u;
-        char *t = st->today_str;
-        t[0] = (char)('0' + y / 1000);
-        t[1] = (char)('0' + y / 100 % 10);
-        t[2] = (char)('0' + y / 10 % 10);
-        t[3] = (char)('0' + y % 10);
-        t[4] = (char)('0' + m / 10);
-        t[5] = (char)('0' + m % 10);
-        t[6] = (char)('0' + d / 10);
-        t[7] = (char)('0' + d % 10);
-        t[8] = '\0';
-        st->str_y = st->today_y;
-        st->str_m = st->today_m;
-        st->str_d = st->today_d;
+    {
+        /* today: the edit's fixed date or the real one; stored (and written out) only when it
+         * changes, as a store on every run would stall the loads that follow it */
+        int ty = e->today_y ? e->today_y : st->real_y, tm = e->today_y ? e->today_m : st->real_m,
+            td = e->today_y ? e->today_d : st->real_d;
+        if (ty != st->today_y || tm != st->today_m || td != st->today_d) {
+            unsigned y = (unsigned)ty % 10000u, m = (unsigned)tm % 100u, d = (unsigned)td % 100u;
+            char *t = st->today_str;
+            t[0] = (char)('0' + y / 1000);
+            t[1] = (char)('0' + y / 100 % 10);
+            t[2] = (char)('0' + y / 10 % 10);
+            t[3] = (char)('0' + y % 10);
+            t[4] = (char)('0' + m / 10);
+            t[5] = (char)('0' + m % 10);
+            t[6] = (char)('0' + d / 10);
+            t[7] = (char)('0' + d % 10);
+            t[8] = '\0';
+            st->today_y = ty;
+            st->today_m = tm;
+            st->today_d = td;
+        }
     }
     return CRTK_OK;
 }
@@ -400,6 +395,11 @@ static inline int64_t wrap_mul(int64_t a, int64_t b)
     return (int64_t)((uint64_t)a * (uint64_t)b);
 }
 
+/* GCC would merge the copies of the dispatch jump at the end of every instruction back into
+ * one, which undoes threading. */
+#if defined(__GNUC__) && !defined(__clang__)
+__attribute__((optimize("no-crossjumping", "no-gcse")))
+#endif
 int crtk__edits_exec(const crtk_edit *e,
                      crtk_edit_state *st,
                      crtk_edit_value_fn value,
