@@ -6,6 +6,7 @@
  * compiled once by the resolver; masks computed at run time are cached per state. */
 #include "edits_internal.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,6 +35,7 @@ struct mask_prog {
     int nalts, capalts;
     int top;   /* node id of the top-level group */
     bool flat; /* every alternative is a plain sequence of single atoms: matched by a loop */
+    uint8_t (*fbits)[32]; /* flat: each atom of each alternative as a set of bytes, in order */
 };
 
 static int grow(void **p, int *cap, int n, size_t size)
@@ -57,6 +59,7 @@ void crtk__edits_mask_free(mask_prog *m)
     free(m->items);
     free(m->seqs);
     free(m->alts);
+    free(m->fbits);
     free(m);
 }
 
@@ -193,6 +196,29 @@ static int parse_alts(mparse *ps, char closer)
     return first;
 }
 
+static bool class_ok(const mnode *nd, unsigned char ch);
+
+/* The byte sets of a flat mask's atoms, alternative after alternative. */
+static int flat_bits(mask_prog *m)
+{
+    const mnode *top = &m->nodes[m->top];
+    size_t n = 0, k = 0;
+
+    for (int a = 0; a < top->nalt; a++)
+        n += (size_t)m->seqs[m->alts[top->alt0 + a]].n;
+    m->fbits = calloc(n ? n : 1, sizeof *m->fbits);
+    if (!m->fbits)
+        return -1;
+    for (int a = 0; a < top->nalt; a++) {
+        const mseq *q = &m->seqs[m->alts[top->alt0 + a]];
+        for (int i = 0; i < q->n; i++, k++)
+            for (int ch = 0; ch < 256; ch++)
+                if (class_ok(&m->nodes[m->items[q->start + i]], (unsigned char)ch))
+                    m->fbits[k][ch >> 3] |= (uint8_t)(1u << (ch & 7));
+    }
+    return 0;
+}
+
 int crtk__edits_mask_compile(mask_prog **out, const char *mask, size_t len)
 {
     mask_prog *m = calloc(1, sizeof *m);
@@ -252,6 +278,10 @@ int crtk__edits_mask_compile(mask_prog **out, const char *mask, size_t len)
             const mnode *nd = &m->nodes[m->items[q->start + i]];
             m->flat = nd->kind != M_GROUP && !nd->rep;
         }
+    }
+    if (m->flat && flat_bits(m) < 0) {
+        crtk__edits_mask_free(m);
+        return CRTK_ENOMEM;
     }
     *out = m;
     return CRTK_OK;
@@ -370,17 +400,17 @@ static bool m_node(mctx *c, int node, size_t pos, const cont *k, int depth)
 static bool match_flat(const mask_prog *m, const unsigned char *s, size_t n)
 {
     const mnode *top = &m->nodes[m->top];
+    const uint8_t(*bits)[32] = m->fbits;
 
     for (int a = 0; a < top->nalt; a++) {
-        const mseq *q = &m->seqs[m->alts[top->alt0 + a]];
-        const int *items = m->items + q->start;
-        size_t i;
-        if ((size_t)q->n != n)
-            continue;
-        for (i = 0; i < n && class_ok(&m->nodes[items[i]], s[i]); i++)
-            ;
-        if (i == n)
-            return true;
+        size_t len = (size_t)m->seqs[m->alts[top->alt0 + a]].n, i;
+        if (len == n) {
+            for (i = 0; i < n && (bits[i][s[i] >> 3] >> (s[i] & 7) & 1); i++)
+                ;
+            if (i == n)
+                return true;
+        }
+        bits += len;
     }
     return false;
 }
