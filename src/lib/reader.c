@@ -59,29 +59,6 @@ void crtk__finding(crtk_reader *rd,
     rd->opts.on_finding(rd->opts.finding_ctx, &f);
 }
 
-bool crtk__all_blank(const char *v, size_t n)
-{
-    /* Most fields of a real record are blank: compare 32 bytes at a time, as four words. */
-    const uint64_t b8 = 0x2020202020202020u;
-    uint64_t w[4];
-    size_t i;
-
-    for (; n >= 32; v += 32, n -= 32) {
-        memcpy(w, v, 32);
-        if (((w[0] ^ b8) | (w[1] ^ b8) | (w[2] ^ b8) | (w[3] ^ b8)) != 0)
-            return false;
-    }
-    for (; n >= 8; v += 8, n -= 8) {
-        memcpy(w, v, 8);
-        if (w[0] != b8)
-            return false;
-    }
-    for (i = 0; i < n; i++)
-        if (v[i] != ' ')
-            return false;
-    return true;
-}
-
 void crtk__report_mismatch(crtk_reader *rd,
                            const char *code,
                            const char *what,
