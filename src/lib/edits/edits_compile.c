@@ -365,6 +365,23 @@ static int stmt(gen *g, const node *n, bool final)
     }
 }
 
+/* Common instruction pairs and triples done by one dispatch. The first instruction becomes a
+ * fused form that does the work of all and steps over the others, which stay as they were:
+ * a jump to one of them still finds it, so no jump target moves. */
+static void fuse(crtk_edit *e)
+{
+    insn *c = e->code;
+
+    for (size_t i = 0; i + 1 < e->ncode; i++) {
+        if (c[i].op == OP_PUSH_INT && c[i + 1].op == OP_RETURN) {
+            c[i].op = OP_RETURN_K;
+        } else if (c[i].op == OP_LOAD_FIELD && c[i + 1].op == OP_CALL && c[i + 1].a == B_EMPTY &&
+                   c[i + 1].n == 1) {
+            c[i].op = i + 2 < e->ncode && c[i + 2].op == OP_JZ ? OP_EMPTY_FIELD_JZ : OP_EMPTY_FIELD;
+        }
+    }
+}
+
 int crtk__edits_codegen(const ast *a, crtk_edit *e, crtk_error *err)
 {
     gen g;
@@ -420,6 +437,8 @@ int crtk__edits_codegen(const ast *a, crtk_edit *e, crtk_error *err)
     free(g.calls);
     if (e->max_stack < 1)
         e->max_stack = 1;
+    if (rc == CRTK_OK)
+        fuse(e);
     return rc;
 }
 

@@ -669,6 +669,44 @@ int crtk__edits_exec(const crtk_edit *e,
                 *is_str = true;
             returned = 1;
             goto done;
+        case OP_RETURN_K: /* PUSH_INT k; RETURN */
+            LABEL(RETURN_K);
+            if (--budget < 0) { /* the RETURN's own step */
+                in = ip;
+                goto over_budget;
+            }
+            returned = (long)in->k;
+            goto done;
+        case OP_EMPTY_FIELD: { /* LOAD_FIELD; CALL EMPTY/1: [] -> [field a is blank] */
+            LABEL(EMPTY_FIELD);
+            size_t n;
+            const char *v =
+                crtk__edits_load_value(e->values_nul_free, value, ctx, in->a, (int)in->k, &n);
+            if (--budget < 0) { /* the CALL's step */
+                in = ip;
+                goto over_budget;
+            }
+            sp->i = is_blank_all(v, n);
+            sp++;
+            ip++;
+            NEXT;
+        }
+        case OP_EMPTY_FIELD_JZ: { /* LOAD_FIELD; CALL EMPTY/1; JZ t: [] -> [] */
+            LABEL(EMPTY_FIELD_JZ);
+            size_t n;
+            const char *v =
+                crtk__edits_load_value(e->values_nul_free, value, ctx, in->a, (int)in->k, &n);
+            if (--budget < 0) { /* the CALL's step */
+                in = ip;
+                goto over_budget;
+            }
+            if (--budget < 0) { /* the JZ's */
+                in = ip + 1;
+                goto over_budget;
+            }
+            ip = is_blank_all(v, n) ? ip + 2 : code + ip[1].a;
+            NEXT;
+        }
         case OP_HALT: /* [] -> [], fell off the end: PASS [guess, docs section 4] */
             LABEL(HALT);
             returned = 1;

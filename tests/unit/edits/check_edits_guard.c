@@ -135,6 +135,39 @@ START_TEST(test_pure_opening_same_as_vm)
 }
 END_TEST
 
+/* Fused instructions are charged as the instructions they stand for: an edit that needs five
+ * steps fails to run with a budget of four, whichever path it takes. */
+START_TEST(test_budget_counts_fused_steps)
+{
+    const char *src = "if (EMPTY(#S\"A\")) return PASS; return FAIL;";
+    /* blank: LOAD_FIELD CALL JZ PUSH_INT RETURN; not blank: LOAD_FIELD CALL JZ PUSH_INT RETURN */
+    const char *vals[] = {NULL, "12"};
+
+    for (int v = 0; v < 2; v++)
+        for (long budget = 1; budget <= 6; budget++) {
+            crtk_edit_options o = CRTK_EDIT_OPTIONS_INIT;
+            crtk_edit *e = NULL;
+            crtk_edit_state *st = NULL;
+            crtk_edit_result r;
+            crtk_error err = CRTK_ERROR_INIT;
+            fields[0].value = vals[v];
+            o.resolve = tf_resolve;
+            o.resolve_ctx = &rec;
+            o.max_instructions = budget;
+            ck_assert_int_eq(crtk_edit_compile(&e, "b", src, strlen(src), &o, &err), CRTK_OK);
+            ck_assert_int_eq(crtk_edit_state_new(&st), CRTK_OK);
+            ck_assert_int_eq(crtk_edit_run(e, st, tf_value, &rec, &r), CRTK_OK);
+            if (budget < 5)
+                ck_assert_msg(r.status == CRTK_EDIT_ERROR, "budget %ld: ran", budget);
+            else
+                ck_assert_int_eq(r.status, v == 0 ? CRTK_EDIT_PASS : CRTK_EDIT_FAIL);
+            crtk_edit_state_free(st);
+            crtk_edit_free(e);
+        }
+    fields[0].value = NULL;
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("edits_guard");
@@ -145,6 +178,7 @@ int main(void)
     tcase_add_test(tc, test_guard_found_for_opening_empty_checks);
     tcase_add_test(tc, test_no_guard_when_the_edit_could_do_otherwise);
     tcase_add_test(tc, test_pure_opening_same_as_vm);
+    tcase_add_test(tc, test_budget_counts_fused_steps);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
