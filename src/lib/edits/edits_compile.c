@@ -571,7 +571,7 @@ static bool guard_fields(const node *n, crtk_edit *e)
     return true;
 }
 
-static bool returns_pass(const node *n)
+bool crtk__edits_returns_pass(const node *n)
 {
     if (n->kind == N_BLOCK && n->nlist == 1)
         n = n->list[0];
@@ -580,6 +580,16 @@ static bool returns_pass(const node *n)
     n = n->a;
     return (n->kind == N_INT && n->ival == 1) ||
            (n->kind == N_CONST && (n->ival == C_PASS || n->ival == C_TRUE));
+}
+
+bool crtk__edits_quiet_decl(const node *d)
+{
+    for (int i = 0; i < d->nlist; i++) {
+        const node *init = d->list[i]->a;
+        if (init && init->kind != N_INT && init->kind != N_STR && init->kind != N_CONST)
+            return false;
+    }
+    return true;
 }
 
 /* Most edits open with `if (EMPTY(#S"x")) return PASS;`: record those fields so a caller
@@ -594,9 +604,10 @@ static void find_guard(const ast *a, crtk_edit *e)
         return;
     for (i = 0; i < root->nlist; i++) {
         const node *st = root->list[i];
-        if (st->kind == N_DECL || st->kind == N_EMPTY || st->kind == N_FUNCDEF)
+        if (st->kind == N_EMPTY || st->kind == N_FUNCDEF ||
+            (st->kind == N_DECL && crtk__edits_quiet_decl(st)))
             continue;
-        if (st->kind == N_IF && !st->c && returns_pass(st->b) && guard_fields(st->a, e))
+        if (st->kind == N_IF && !st->c && crtk__edits_returns_pass(st->b) && guard_fields(st->a, e))
             return;
         break;
     }

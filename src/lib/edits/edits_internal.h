@@ -504,6 +504,11 @@ const char *crtk__edits_load_value(
 /* The pure opening of an edit (edits_prefilter.c): built after codegen; true when the
  * opening alone makes the edit pass for these values. */
 int crtk__edits_prefilter_build(const ast *a, crtk_edit *e);
+/* `return PASS` (or TRUE, or 1), alone or in a block of its own. */
+bool crtk__edits_returns_pass(const node *n);
+/* A declaration whose initialisers (if any) are literals: it changes nothing observable
+ * before the statements that follow it. */
+bool crtk__edits_quiet_decl(const node *d);
 void crtk__edits_prefilter_free(crtk_edit *e);
 bool crtk__edits_prefilter_pass(const crtk_edit *e, crtk_edit_value_fn value, void *ctx);
 

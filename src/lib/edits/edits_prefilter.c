@@ -82,29 +82,6 @@ static int cond(builder *b, const node *n)
     return id;
 }
 
-static bool returns_pass(const node *n)
-{
-    if (n->kind == N_BLOCK && n->nlist == 1)
-        n = n->list[0];
-    if (n->kind != N_RETURN || !n->a)
-        return false;
-    n = n->a;
-    return (n->kind == N_INT && n->ival == 1) ||
-           (n->kind == N_CONST && (n->ival == C_PASS || n->ival == C_TRUE));
-}
-
-/* A declaration whose initialisers (if any) are literals: it changes nothing observable
- * before the statements that follow. */
-static bool quiet_decl(const node *d)
-{
-    for (int i = 0; i < d->nlist; i++) {
-        const node *init = d->list[i]->a;
-        if (init && init->kind != N_INT && init->kind != N_STR && init->kind != N_CONST)
-            return false;
-    }
-    return true;
-}
-
 int crtk__edits_prefilter_build(const ast *a, crtk_edit *e)
 {
     builder b = {e, NULL, 0};
@@ -120,12 +97,13 @@ int crtk__edits_prefilter_build(const ast *a, crtk_edit *e)
     for (int i = 0; i < root->nlist && ns < MAX_PSTMTS; i++) {
         const node *s = root->list[i];
         int c;
-        if (s->kind == N_EMPTY || s->kind == N_FUNCDEF || (s->kind == N_DECL && quiet_decl(s)))
+        if (s->kind == N_EMPTY || s->kind == N_FUNCDEF ||
+            (s->kind == N_DECL && crtk__edits_quiet_decl(s)))
             continue;
         if (s->kind != N_IF || s->c || (c = cond(&b, s->a)) < 0)
             break;
         st[ns].cond = c;
-        st[ns].pass = returns_pass(s->b);
+        st[ns].pass = crtk__edits_returns_pass(s->b);
         passes += st[ns].pass;
         ns++;
     }

@@ -49,6 +49,9 @@ START_TEST(test_no_guard_when_the_edit_could_do_otherwise)
     /* an else branch */
     ck_assert_int_eq(guard_of("if (EMPTY(#S\"A\")) return PASS; else return FAIL; return FAIL;", s),
                      0);
+    /* a declaration whose initialiser does something */
+    ck_assert_int_eq(
+        guard_of("int x = SAVE_TEXT(\"x\"); if (EMPTY(#S\"A\")) return PASS; return FAIL;", s), 0);
     /* NOT EMPTY */
     ck_assert_int_eq(guard_of("if (!EMPTY(#S\"A\")) return PASS; return FAIL;", s), 0);
     /* the then-branch does more than return PASS */
