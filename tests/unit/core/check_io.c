@@ -52,6 +52,35 @@ START_TEST(test_lines_with_every_terminator)
 }
 END_TEST
 
+START_TEST(test_a_line_given_back_is_read_again)
+{
+    static const char data[] = "a\nbb\r\nccc\rdddd";
+    static const char *const want[] = {"a", "bb", "ccc", "dddd"};
+    const char *line, *again;
+    size_t len, len2;
+    int term, term2;
+    crtk__in in;
+
+    ck_assert_int_eq(crtk__in_open_mem(&in, data, sizeof data - 1, "m", NULL), 0);
+    ck_assert(!crtk__in_ungetline(&in)); /* nothing read yet */
+    for (int i = 0; i < 4; i++) {
+        ck_assert_int_eq(crtk__in_getline(&in, &line, &len, &term, NULL), 1);
+        ck_assert(crtk__in_ungetline(&in));
+        ck_assert(!crtk__in_ungetline(&in)); /* once per line */
+        ck_assert_int_eq(in.line, i);
+        ck_assert_int_eq(crtk__in_getline(&in, &again, &len2, &term2, NULL), 1);
+        ck_assert_ptr_eq(again, line); /* the same bytes, not a copy */
+        ck_assert_uint_eq(len2, strlen(want[i]));
+        ck_assert(!memcmp(again, want[i], len2));
+        ck_assert_int_eq(term2, term);
+        ck_assert_int_eq(in.line, i + 1);
+    }
+    ck_assert_int_eq(crtk__in_getline(&in, &line, &len, NULL, NULL), 0);
+    ck_assert(!crtk__in_ungetline(&in)); /* the end is not a line */
+    crtk__in_close(&in);
+}
+END_TEST
+
 START_TEST(test_empty_lines_are_lines)
 {
     static const char data[] = "\n\r\n\nx\n";
@@ -355,6 +384,7 @@ static Suite *io_suite(void)
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, test_lines_with_every_terminator);
     tcase_add_test(tc, test_empty_lines_are_lines);
+    tcase_add_test(tc, test_a_line_given_back_is_read_again);
     tcase_add_test(tc, test_gzip_is_detected_by_magic_bytes);
     tcase_add_test(tc, test_truncated_gzip_is_an_error);
     tcase_add_test(tc, test_overlong_line_is_a_limit_error);
