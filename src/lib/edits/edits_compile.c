@@ -373,11 +373,19 @@ static void fuse(crtk_edit *e)
     insn *c = e->code;
 
     for (size_t i = 0; i + 1 < e->ncode; i++) {
+        enum op third = i + 2 < e->ncode ? (enum op)c[i + 2].op : OP_HALT;
         if (c[i].op == OP_PUSH_INT && c[i + 1].op == OP_RETURN) {
             c[i].op = OP_RETURN_K;
+        } else if (c[i].op == OP_NOT && c[i + 1].op == OP_JZ) {
+            c[i].op = OP_NOT_JZ;
         } else if (c[i].op == OP_LOAD_FIELD && c[i + 1].op == OP_CALL && c[i + 1].a == B_EMPTY &&
                    c[i + 1].n == 1) {
-            c[i].op = i + 2 < e->ncode && c[i + 2].op == OP_JZ ? OP_EMPTY_FIELD_JZ : OP_EMPTY_FIELD;
+            c[i].op = third == OP_JZ    ? OP_EMPTY_FIELD_JZ
+                      : third == OP_JNZ ? OP_EMPTY_FIELD_JNZ
+                                        : OP_EMPTY_FIELD;
+        } else if (c[i].op == OP_LOAD_FIELD && c[i + 1].op == OP_PUSH_STR && third == OP_CALL &&
+                   c[i + 2].n == 2) {
+            c[i].op = OP_FIELD_STR_CALL;
         }
     }
 }

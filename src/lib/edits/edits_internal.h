@@ -214,48 +214,52 @@ static inline const char *table_cell(const crtk_edit_table *t, size_t row, size_
 /* ---- bytecode ------------------------------------------------------------------------- */
 
 /* name, operand, pops, pushes (-1 = depends on the operand) */
-#define CRTK_OPCODES(X)                                                                     \
-    X(PUSH_INT, INT, 0, 1)                                                                  \
-    X(PUSH_STR, STR, 0, 1)                                                                  \
-    X(PUSH_TODAY, NONE, 0, 1)                                                               \
-    X(PUSH_VARREF, VAR, 0, 1)                                                               \
-    X(LOAD_FIELD, FIELD, 0, 1)                                                              \
-    X(LOAD_INT, VAR, 0, 1)                                                                  \
-    X(STORE_INT, VAR, 1, 0)                                                                 \
-    X(LOAD_STR, VAR, 0, 1)                                                                  \
-    X(STORE_STR, VAR, 1, 0)                                                                 \
-    X(LOAD_CHAR, VAR, 1, 1)                                                                 \
-    X(STORE_CHAR, VAR, 2, 0)                                                                \
-    X(NEG, NONE, 1, 1)                                                                      \
-    X(NOT, NONE, 1, 1)                                                                      \
-    X(ADD, NONE, 2, 1)                                                                      \
-    X(SUB, NONE, 2, 1)                                                                      \
-    X(MUL, NONE, 2, 1)                                                                      \
-    X(DIV, NONE, 2, 1)                                                                      \
-    X(MOD, NONE, 2, 1)                                                                      \
-    X(EQ, NONE, 2, 1)                                                                       \
-    X(NE, NONE, 2, 1)                                                                       \
-    X(LT, NONE, 2, 1)                                                                       \
-    X(LE, NONE, 2, 1)                                                                       \
-    X(GT, NONE, 2, 1)                                                                       \
-    X(GE, NONE, 2, 1)                                                                       \
-    X(JUMP, JUMP, 0, 0)                                                                     \
-    X(JZ, JUMP, 1, 0)                                                                       \
-    X(JNZ, JUMP, 1, 0)                                                                      \
-    X(CALL, BUILTIN, -1, 1)                                                                 \
-    X(POP, NONE, 1, 0)                                                                      \
-    X(CALLF, JUMP, 0, 0)                                                                    \
-    X(RETF, NONE, 0, 0)                                                                     \
-    X(RESET, NONE, 0, 0)                                                                    \
-    X(RETURN, NONE, 1, 0)                                                                   \
-    X(RETURN_STR, NONE, 1, 0)                                                               \
-    X(HALT, NONE, 0, 0)                                                                     \
-    /* fused pairs (see fuse() in edits_compile.c): the first instruction of a pair becomes \
-     * one of these, does both and steps over the second */                                 \
-    X(RETURN_K, INT, 0, 0)         /* PUSH_INT k; RETURN */                                 \
-    X(EMPTY_FIELD, FIELD, 0, 1)    /* LOAD_FIELD; CALL EMPTY/1 */                           \
-    X(EMPTY_FIELD_JZ, FIELD, 0, 0) /* LOAD_FIELD; CALL EMPTY/1; JZ: to the JZ's target when \
-                                      the field is not blank */
+#define CRTK_OPCODES(X)                                                                      \
+    X(PUSH_INT, INT, 0, 1)                                                                   \
+    X(PUSH_STR, STR, 0, 1)                                                                   \
+    X(PUSH_TODAY, NONE, 0, 1)                                                                \
+    X(PUSH_VARREF, VAR, 0, 1)                                                                \
+    X(LOAD_FIELD, FIELD, 0, 1)                                                               \
+    X(LOAD_INT, VAR, 0, 1)                                                                   \
+    X(STORE_INT, VAR, 1, 0)                                                                  \
+    X(LOAD_STR, VAR, 0, 1)                                                                   \
+    X(STORE_STR, VAR, 1, 0)                                                                  \
+    X(LOAD_CHAR, VAR, 1, 1)                                                                  \
+    X(STORE_CHAR, VAR, 2, 0)                                                                 \
+    X(NEG, NONE, 1, 1)                                                                       \
+    X(NOT, NONE, 1, 1)                                                                       \
+    X(ADD, NONE, 2, 1)                                                                       \
+    X(SUB, NONE, 2, 1)                                                                       \
+    X(MUL, NONE, 2, 1)                                                                       \
+    X(DIV, NONE, 2, 1)                                                                       \
+    X(MOD, NONE, 2, 1)                                                                       \
+    X(EQ, NONE, 2, 1)                                                                        \
+    X(NE, NONE, 2, 1)                                                                        \
+    X(LT, NONE, 2, 1)                                                                        \
+    X(LE, NONE, 2, 1)                                                                        \
+    X(GT, NONE, 2, 1)                                                                        \
+    X(GE, NONE, 2, 1)                                                                        \
+    X(JUMP, JUMP, 0, 0)                                                                      \
+    X(JZ, JUMP, 1, 0)                                                                        \
+    X(JNZ, JUMP, 1, 0)                                                                       \
+    X(CALL, BUILTIN, -1, 1)                                                                  \
+    X(POP, NONE, 1, 0)                                                                       \
+    X(CALLF, JUMP, 0, 0)                                                                     \
+    X(RETF, NONE, 0, 0)                                                                      \
+    X(RESET, NONE, 0, 0)                                                                     \
+    X(RETURN, NONE, 1, 0)                                                                    \
+    X(RETURN_STR, NONE, 1, 0)                                                                \
+    X(HALT, NONE, 0, 0)                                                                      \
+    /* fused pairs (see fuse() in edits_compile.c): the first instruction of a pair becomes  \
+     * one of these, does both and steps over the second */                                  \
+    X(RETURN_K, INT, 0, 0)          /* PUSH_INT k; RETURN */                                 \
+    X(EMPTY_FIELD, FIELD, 0, 1)     /* LOAD_FIELD; CALL EMPTY/1 */                           \
+    X(EMPTY_FIELD_JZ, FIELD, 0, 0)  /* LOAD_FIELD; CALL EMPTY/1; JZ: to the JZ's target when \
+                                       the field is not blank */                             \
+    X(EMPTY_FIELD_JNZ, FIELD, 0, 0) /* LOAD_FIELD; CALL EMPTY/1; JNZ: to the target when     \
+                                       it is blank */                                        \
+    X(NOT_JZ, NONE, 1, 0)           /* NOT; JZ: to the JZ's target when x != 0 */            \
+    X(FIELD_STR_CALL, FIELD, 0, 1)  /* LOAD_FIELD; PUSH_STR; CALL b/2 */
 
 enum op {
 #define X(name, operand, pops, pushes) OP_##name,

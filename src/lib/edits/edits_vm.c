@@ -707,6 +707,58 @@ int crtk__edits_exec(const crtk_edit *e,
             ip = is_blank_all(v, n) ? ip + 2 : code + ip[1].a;
             NEXT;
         }
+        case OP_EMPTY_FIELD_JNZ: { /* LOAD_FIELD; CALL EMPTY/1; JNZ t: [] -> [] */
+            LABEL(EMPTY_FIELD_JNZ);
+            size_t n;
+            const char *v =
+                crtk__edits_load_value(e->values_nul_free, value, ctx, in->a, (int)in->k, &n);
+            if (--budget < 0) { /* the CALL's step */
+                in = ip;
+                goto over_budget;
+            }
+            if (--budget < 0) { /* the JNZ's */
+                in = ip + 1;
+                goto over_budget;
+            }
+            ip = is_blank_all(v, n) ? code + ip[1].a : ip + 2;
+            NEXT;
+        }
+        case OP_NOT_JZ: /* NOT; JZ t: [x] -> [], to t when x != 0 */
+            LABEL(NOT_JZ);
+            if (--budget < 0) { /* the JZ's step */
+                in = ip;
+                goto over_budget;
+            }
+            ip = (--sp)->i != 0 ? code + ip->a : ip + 1;
+            NEXT;
+        case OP_FIELD_STR_CALL: { /* LOAD_FIELD; PUSH_STR; CALL b/2: [] -> [result] */
+            LABEL(FIELD_STR_CALL);
+            size_t n;
+            val out = {0, "", 0};
+            sp[0].s = crtk__edits_load_value(e->values_nul_free, value, ctx, in->a, (int)in->k, &n);
+            sp[0].n = (int32_t)n;
+            if (--budget < 0) { /* the PUSH_STR's step */
+                in = ip;
+                goto over_budget;
+            }
+            sp[1].s = e->strs[ip->a].s;
+            sp[1].n = (int32_t)e->strs[ip->a].len;
+            if (--budget < 0) { /* the CALL's */
+                in = ip + 1;
+                goto over_budget;
+            }
+            in = ip + 1; /* the CALL: its site, and its line for a run-time error */
+            ip += 2;
+            if (crtk__edits_builtin_fns[in->a](st, in, sp, 2, &out) < 0)
+                goto error;
+            sp->i = out.i;
+            if (crtk__edits_builtins[in->a].ret == TY_STR) {
+                sp->s = out.s;
+                sp->n = out.n;
+            }
+            sp++;
+            NEXT;
+        }
         case OP_HALT: /* [] -> [], fell off the end: PASS [guess, docs section 4] */
             LABEL(HALT);
             returned = 1;

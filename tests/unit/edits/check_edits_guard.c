@@ -1,4 +1,5 @@
 /* Unit tests of crtk_edit_blank_guard: which edits may be skipped when a field is blank. */
+#include "edits/edits_fast.h"
 #include "edits_test.h"
 
 static tfield fields[] = {{"A", 2, NULL}, {"B", 3, NULL}, {"C", 1, NULL}};
@@ -138,36 +139,48 @@ START_TEST(test_pure_opening_same_as_vm)
 }
 END_TEST
 
-/* Fused instructions are charged as the instructions they stand for: an edit that needs five
- * steps fails to run with a budget of four, whichever path it takes. */
+/* Fused instructions are charged as the instructions they stand for: an edit that takes N
+ * steps fails to run with a budget of N - 1 and runs with N, whichever path it takes. */
+static const struct {
+    const char *src, *a, *b;
+    long steps;
+} budget_cases[] = {
+    /* LOAD_FIELD CALL JZ PUSH_INT RETURN, both ways */
+    {"if (EMPTY(#S\"A\")) return PASS; return FAIL;", NULL, NULL, 5},
+    {"if (EMPTY(#S\"A\")) return PASS; return FAIL;", "12", NULL, 5},
+    /* LOAD_FIELD PUSH_STR CALL NOT JZ PUSH_INT RETURN, both ways */
+    {"if (!INLIST(#S\"A\", \"1,2\")) return FAIL; return PASS;", "1", NULL, 7},
+    {"if (!INLIST(#S\"A\", \"1,2\")) return FAIL; return PASS;", "3", NULL, 7},
+    /* A blank: LOAD CALL JNZ PUSH JZ PUSH RETURN; neither: LOAD CALL JNZ LOAD CALL JNZ PUSH
+     * JUMP JZ PUSH RETURN */
+    {"if (EMPTY(#S\"A\") || EMPTY(#S\"B\")) return PASS; return FAIL;", NULL, "1", 7},
+    {"if (EMPTY(#S\"A\") || EMPTY(#S\"B\")) return PASS; return FAIL;", "1", "1", 11},
+};
+
 START_TEST(test_budget_counts_fused_steps)
 {
-    const char *src = "if (EMPTY(#S\"A\")) return PASS; return FAIL;";
-    /* blank: LOAD_FIELD CALL JZ PUSH_INT RETURN; not blank: LOAD_FIELD CALL JZ PUSH_INT RETURN */
-    const char *vals[] = {NULL, "12"};
-
-    for (int v = 0; v < 2; v++)
-        for (long budget = 1; budget <= 6; budget++) {
+    for (size_t k = 0; k < sizeof budget_cases / sizeof budget_cases[0]; k++)
+        for (long budget = budget_cases[k].steps - 1; budget <= budget_cases[k].steps; budget++) {
             crtk_edit_options o = CRTK_EDIT_OPTIONS_INIT;
             crtk_edit *e = NULL;
             crtk_edit_state *st = NULL;
             crtk_edit_result r;
             crtk_error err = CRTK_ERROR_INIT;
-            fields[0].value = vals[v];
+            const char *src = budget_cases[k].src;
+            fields[0].value = budget_cases[k].a;
+            fields[1].value = budget_cases[k].b;
             o.resolve = tf_resolve;
             o.resolve_ctx = &rec;
             o.max_instructions = budget;
             ck_assert_int_eq(crtk_edit_compile(&e, "b", src, strlen(src), &o, &err), CRTK_OK);
             ck_assert_int_eq(crtk_edit_state_new(&st), CRTK_OK);
-            ck_assert_int_eq(crtk_edit_run(e, st, tf_value, &rec, &r), CRTK_OK);
-            if (budget < 5)
-                ck_assert_msg(r.status == CRTK_EDIT_ERROR, "budget %ld: ran", budget);
-            else
-                ck_assert_int_eq(r.status, v == 0 ? CRTK_EDIT_PASS : CRTK_EDIT_FAIL);
+            ck_assert_int_eq(crtk__edits_run_vm(e, st, tf_value, &rec, &r), CRTK_OK);
+            ck_assert_msg((r.status == CRTK_EDIT_ERROR) == (budget < budget_cases[k].steps),
+                          "case %zu, budget %ld: status %d", k, budget, r.status);
             crtk_edit_state_free(st);
             crtk_edit_free(e);
         }
-    fields[0].value = NULL;
+    fields[0].value = fields[1].value = NULL;
 }
 END_TEST
 
