@@ -16,7 +16,12 @@
 typedef struct fitem {
     const crtk_item *it;
     size_t off, len; /* 0-based first character, width in characters */
+    int span;        /* this item and the next ones of its level that lie in [off, off+SPAN) */
 } fitem;
+
+/* Most fields of an abstract are blank: one test of SPAN blank bytes clears every item of a
+ * level that lies inside them. */
+#define SPAN 64
 
 /* One input line, decoded. */
 typedef struct lview {
@@ -260,6 +265,27 @@ static int find_gaps(flat *f)
     return CRTK_OK;
 }
 
+static void set_spans(fitem *items, int n)
+{
+    for (int i = 0; i < n; i++) {
+        int j = i;
+        while (j < n && items[j].off >= items[i].off &&
+               items[j].off + items[j].len <= items[i].off + SPAN)
+            j++;
+        items[i].span = j - i;
+    }
+}
+
+/* The items from `it` on that are blank for sure in this line, without looking at each: 0
+ * when the SPAN bytes at the item are not all blank (or not plain ASCII). */
+static inline int blank_span(const lview *l, const fitem *it)
+{
+    if (it->span > 1 && l->ascii && it->off + SPAN <= l->len &&
+        crtk__all_blank(l->s + it->off, SPAN))
+        return it->span;
+    return 0;
+}
+
 static int setup_items(crtk_reader *rd, flat *f)
 {
     const crtk_layout *l = f->layout;
@@ -293,6 +319,9 @@ static int setup_items(crtk_reader *rd, flat *f)
         else
             f->ntum = k - before;
     }
+    set_spans(f->items, f->nroot);
+    set_spans(f->items + f->nroot, f->npat);
+    set_spans(f->items + f->nroot + f->npat, f->ntum);
     if ((k = find_gaps(f)) < 0)
         return crtk__rfail(rd, k, 0, 0, NULL, "out of memory");
     f->root_off = calloc((size_t)f->nroot + 1, sizeof *f->root_off);
@@ -582,6 +611,11 @@ static int add_line(crtk_reader *rd, flat *f, crtk_record *rec, const lview *l, 
         header_checks(rd, f, l, t + 1);
     /* Patient items: from the patient's first line, compared on the others. */
     for (i = 0; i < f->npat; i++, it++) {
+        if (first && (k = blank_span(l, it)) > 0) {
+            i += k - 1;
+            it += k - 1;
+            continue;
+        }
         v = value(f, l, it, &n);
         if (first) {
             if (!n)
@@ -598,6 +632,11 @@ static int add_line(crtk_reader *rd, flat *f, crtk_record *rec, const lview *l, 
         }
     }
     for (i = 0; i < f->ntum; i++, it++) {
+        if ((k = blank_span(l, it)) > 0) {
+            i += k - 1;
+            it += k - 1;
+            continue;
+        }
         v = value(f, l, it, &n);
         if (!n)
             continue;
