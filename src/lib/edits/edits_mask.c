@@ -25,6 +25,13 @@ typedef struct mseq {
 } mseq;
 
 struct mask_prog {
+    bool flat; /* every alternative is a plain sequence of single atoms: matched by a loop */
+    /* flat: the alternatives' lengths, then each atom of each alternative as a set of bytes,
+     * in order; one allocation, so that matching reads one block */
+    int fnalt;
+    int *flens;
+    uint8_t (*fbits)[32];
+    /* the tree, for the backtracking matcher */
     mnode *nodes;
     int nnodes, capnodes;
     int *items;
@@ -33,9 +40,7 @@ struct mask_prog {
     int nseqs, capseqs;
     int *alts;
     int nalts, capalts;
-    int top;   /* node id of the top-level group */
-    bool flat; /* every alternative is a plain sequence of single atoms: matched by a loop */
-    uint8_t (*fbits)[32]; /* flat: each atom of each alternative as a set of bytes, in order */
+    int top; /* node id of the top-level group */
 };
 
 static int grow(void **p, int *cap, int n, size_t size)
@@ -59,7 +64,7 @@ void crtk__edits_mask_free(mask_prog *m)
     free(m->items);
     free(m->seqs);
     free(m->alts);
-    free(m->fbits);
+    free(m->flens);
     free(m);
 }
 
@@ -202,15 +207,19 @@ static bool class_ok(const mnode *nd, unsigned char ch);
 static int flat_bits(mask_prog *m)
 {
     const mnode *top = &m->nodes[m->top];
-    size_t n = 0, k = 0;
+    size_t n = 0, k = 0, head;
 
     for (int a = 0; a < top->nalt; a++)
         n += (size_t)m->seqs[m->alts[top->alt0 + a]].n;
-    m->fbits = calloc(n ? n : 1, sizeof *m->fbits);
-    if (!m->fbits)
+    head = ((size_t)top->nalt * sizeof(int) + 31) & ~(size_t)31;
+    m->flens = calloc(1, head + (n ? n : 1) * 32);
+    if (!m->flens)
         return -1;
+    m->fnalt = top->nalt;
+    m->fbits = (uint8_t(*)[32])((char *)m->flens + head);
     for (int a = 0; a < top->nalt; a++) {
         const mseq *q = &m->seqs[m->alts[top->alt0 + a]];
+        m->flens[a] = q->n;
         for (int i = 0; i < q->n; i++, k++)
             for (int ch = 0; ch < 256; ch++)
                 if (class_ok(&m->nodes[m->items[q->start + i]], (unsigned char)ch))
@@ -399,11 +408,10 @@ static bool m_node(mctx *c, int node, size_t pos, const cont *k, int depth)
 /* A flat mask: the value matches an alternative of its length atom by atom. */
 static bool match_flat(const mask_prog *m, const unsigned char *s, size_t n)
 {
-    const mnode *top = &m->nodes[m->top];
     const uint8_t(*bits)[32] = m->fbits;
 
-    for (int a = 0; a < top->nalt; a++) {
-        size_t len = (size_t)m->seqs[m->alts[top->alt0 + a]].n, i;
+    for (int a = 0; a < m->fnalt; a++) {
+        size_t len = (size_t)m->flens[a], i;
         if (len == n) {
             for (i = 0; i < n && (bits[i][s[i] >> 3] >> (s[i] & 7) & 1); i++)
                 ;
