@@ -567,8 +567,8 @@ typedef struct lterm {
 } lterm;
 
 struct inlist_prog {
-    char *mem;      /* every term, blanks removed */
-    lterm *singles; /* terms without '-', sorted */
+    const char *mem; /* every term, blanks removed */
+    lterm *singles;  /* terms without '-', sorted */
     size_t nsingles;
     lterm *ranges; /* sorted by the low end */
     size_t nranges;
@@ -584,51 +584,45 @@ static int term_cmp(const void *pa, const void *pb)
 
 void crtk__edits_inlist_free(inlist_prog *p)
 {
-    if (!p)
-        return;
-    free(p->mem);
-    free(p->singles);
-    free(p->ranges);
     free(p);
 }
 
+/* One allocation: the header, the singles, the ranges (at most one entry per term each) and
+ * the terms' text, so that a lookup reads one block. */
 int crtk__edits_inlist_compile(inlist_prog **out, const char *list, size_t ln)
 {
-    inlist_prog *p = calloc(1, sizeof *p);
-    size_t start = 0, used = 0, nterms = 1;
+    inlist_prog *p;
+    size_t used = 0, start = 0, nterms = 1;
+    char *mem;
 
     *out = NULL;
+    if (ln > UINT32_MAX / 2)
+        return CRTK_ELIMIT;
+    for (size_t i = 0; i < ln; i++)
+        nterms += list[i] == ',';
+    p = calloc(1, sizeof *p + 2 * nterms * sizeof(lterm) + ln + 1);
     if (!p)
         return CRTK_ENOMEM;
-    if (ln > UINT32_MAX / 2) {
-        free(p);
-        return CRTK_ELIMIT;
-    }
+    p->singles = (lterm *)(p + 1);
+    p->ranges = p->singles + nterms;
+    mem = (char *)(p->ranges + nterms);
+    p->mem = mem;
     if (ln > 0 && is_blank_all(list, ln)) {
         p->blank_len = ln;
         *out = p;
         return CRTK_OK;
     }
-    for (size_t i = 0; i < ln; i++)
-        nterms += list[i] == ',';
-    p->mem = malloc(ln + 1);
-    p->singles = malloc(nterms * sizeof *p->singles);
-    p->ranges = malloc(nterms * sizeof *p->ranges);
-    if (!p->mem || !p->singles || !p->ranges) {
-        crtk__edits_inlist_free(p);
-        return CRTK_ENOMEM;
-    }
     for (size_t i = 0; i <= ln; i++) {
         if (i < ln && list[i] != ',') {
             if (list[i] != ' ') /* blanks inside the list are removed */
-                p->mem[used++] = list[i];
+                mem[used++] = list[i];
             continue;
         }
         size_t tn = used - start;
         /* an empty term matches nothing; neither does one longer than the text form's
          * 512-byte term buffer */
         if (tn > 0 && tn <= 512) {
-            const char *t = p->mem + start, *dash = memchr(t, '-', tn);
+            const char *t = mem + start, *dash = memchr(t, '-', tn);
             lterm term = {t, NULL, (uint32_t)tn, 0};
             if (dash) {
                 term.lon = (uint32_t)(dash - t);
