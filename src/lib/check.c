@@ -603,6 +603,16 @@ void crtk_check_state_free(crtk_check_state *s)
     free(s);
 }
 
+static inline bool has_nul(const char *v, size_t len)
+{
+    if (len > 16)
+        return memchr(v, '\0', len) != NULL;
+    for (size_t i = 0; i < len; i++)
+        if (!v[i])
+            return true;
+    return false;
+}
+
 /* Fixed-width text of a value: leftBlank items are right-justified, others left-justified,
  * blank-filled; longer values are cut to the width. */
 static void pad(char *dst, int width, const crtk_item *it, const char *v, size_t len)
@@ -620,7 +630,7 @@ static void pad(char *dst, int width, const crtk_item *it, const char *v, size_t
         memset(dst + len, ' ', (size_t)width - len);
     }
     dst[width] = '\0';
-    if (len && memchr(v, '\0', len)) {
+    if (len && has_nul(v, len)) {
         char *p;
         while ((p = memchr(dst, '\0', (size_t)width)))
             *p = ' ';
