@@ -48,20 +48,41 @@ int sb_adds(strbuf *b, const char *s)
 int sb_printf(strbuf *b, const char *fmt, ...)
 {
     va_list ap;
+    size_t room = b->cap > b->len ? b->cap - b->len : 0;
     int n;
 
+    /* one pass when the text fits in the room there is (the usual case), else measure */
     va_start(ap, fmt);
-    n = vsnprintf(NULL, 0, fmt, ap);
+    n = vsnprintf(room ? b->s + b->len : NULL, room, fmt, ap);
     va_end(ap);
     if (n < 0)
         return CRTK_ENOMEM;
-    if (sb_reserve(b, (size_t)n) < 0)
-        return CRTK_ENOMEM;
-    va_start(ap, fmt);
-    vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
-    va_end(ap);
+    if ((size_t)n >= room) {
+        if (sb_reserve(b, (size_t)n) < 0) {
+            if (b->s)
+                b->s[b->len] = '\0';
+            return CRTK_ENOMEM;
+        }
+        va_start(ap, fmt);
+        vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+        va_end(ap);
+    }
     b->len += (size_t)n;
     return 0;
+}
+
+int sb_add_long(strbuf *b, long v)
+{
+    char d[24], *p = d + sizeof d;
+    unsigned long u = v < 0 ? 0ul - (unsigned long)v : (unsigned long)v;
+
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        *--p = '-';
+    return sb_add(b, p, (size_t)(d + sizeof d - p));
 }
 
 int sb_set(strbuf *b, const char *p, size_t n)

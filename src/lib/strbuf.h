@@ -27,6 +27,7 @@ int sb_printf(strbuf *b, const char *fmt, ...)
 #endif
     ;
 int sb_set(strbuf *b, const char *p, size_t n);
+int sb_add_long(strbuf *b, long v); /* decimal */
 void sb_free(strbuf *b);
 /* Make room in a growable array *v of *cap elements of `size` bytes for `need` elements
  * (capacity doubles). Returns 0 or CRTK_ENOMEM (also on size overflow); *v is kept then. */

@@ -62,29 +62,44 @@ int crtk_check_detail_header(crtk_detail_format fmt, crtk_write_fn w, void *ctx)
     return fmt == CRTK_DETAIL_CSV ? w(ctx, h, sizeof h - 1) : CRTK_OK;
 }
 
+/* The text line, built piece by piece (no printf: a failing file can give millions). */
 static int
 text_line(strbuf *b, const char *path, const crtk_record *rec, const crtk_check_failure *f)
 {
     size_t i;
-    int rc = sb_printf(b, "%s:%ld: patient %s tumor %d", path, crtk_record_line(rec, f->tumor),
-                       crtk__patient_id(rec), f->tumor + 1);
-    if (rc == 0 && f->other_tumor >= 0)
-        rc = sb_printf(b, " and tumor %d", f->other_tumor + 1);
-    if (rc == 0)
-        rc = sb_printf(b, ": %s %s: ", f->tag, f->name);
-    for (i = 0; rc == 0 && i < f->nmessages; i++)
-        rc = sb_printf(b, "%s%s", i ? "; " : "", f->messages[i].text);
+    int rc = sb_adds(b, path);
+
+    rc = rc ? rc : sb_addc(b, ':');
+    rc = rc ? rc : sb_add_long(b, crtk_record_line(rec, f->tumor));
+    rc = rc ? rc : sb_add(b, ": patient ", 10);
+    rc = rc ? rc : sb_adds(b, crtk__patient_id(rec));
+    rc = rc ? rc : sb_add(b, " tumor ", 7);
+    rc = rc ? rc : sb_add_long(b, f->tumor + 1);
+    if (rc == 0 && f->other_tumor >= 0) {
+        rc = sb_add(b, " and tumor ", 11);
+        rc = rc ? rc : sb_add_long(b, f->other_tumor + 1);
+    }
+    rc = rc ? rc : sb_add(b, ": ", 2);
+    rc = rc ? rc : sb_adds(b, f->tag);
+    rc = rc ? rc : sb_addc(b, ' ');
+    rc = rc ? rc : sb_adds(b, f->name);
+    rc = rc ? rc : sb_add(b, ": ", 2);
+    for (i = 0; rc == 0 && i < f->nmessages; i++) {
+        if (i)
+            rc = sb_add(b, "; ", 2);
+        rc = rc ? rc : sb_adds(b, f->messages[i].text);
+    }
     if (rc == 0 && f->nfields) {
-        rc = sb_adds(b, " [");
+        rc = sb_add(b, " [", 2);
         for (i = 0; rc == 0 && i < f->nfields; i++) {
-            rc = sb_printf(b, "%s%s=\"", i ? ", " : "", f->field_names[i]);
-            if (rc == 0)
-                rc = add_trimmed(b, f->field_values[i]);
-            if (rc == 0)
-                rc = sb_addc(b, '"');
+            if (i)
+                rc = sb_add(b, ", ", 2);
+            rc = rc ? rc : sb_adds(b, f->field_names[i]);
+            rc = rc ? rc : sb_add(b, "=\"", 2);
+            rc = rc ? rc : add_trimmed(b, f->field_values[i]);
+            rc = rc ? rc : sb_addc(b, '"');
         }
-        if (rc == 0)
-            rc = sb_addc(b, ']');
+        rc = rc ? rc : sb_addc(b, ']');
     }
     return rc ? rc : sb_addc(b, '\n');
 }
