@@ -89,6 +89,7 @@ typedef struct xr {
     strbuf val, id, num;
     bool has_id, has_num;
     const crtk_item *item_it; /* resolved when the Item started (x->id is not set then) */
+    bool in_value;            /* text goes to x->val: in an Item, nothing skipped, nothing failed */
     long item_line;
     int item_tumor;
     crtk_level item_lv;
@@ -152,6 +153,7 @@ static void xml_error(xr *x, xmlErrorPtr e)
     if (x->xml_failed)
         return; /* the first error is the one that explains the others */
     x->xml_failed = true;
+    x->in_value = false;
     x->xml_code = e->code;
     x->xml_domain = e->domain;
     x->xml_line = e->line;
@@ -219,6 +221,7 @@ static void stop(xr *x, int rc)
 {
     if (!x->hfail && !x->xml_failed)
         x->hfail = rc < 0 ? rc : CRTK_EPARSE;
+    x->in_value = false;
     xmlStopParser(x->ctxt);
 }
 
@@ -714,6 +717,7 @@ static void item_start(
         }
     }
     x->val.len = 0;
+    x->in_value = true;
     x->item_line = line;
     x->item_tumor = tumor;
     x->item_lv = lv;
@@ -1237,6 +1241,7 @@ static void end_text(xr *x)
 static void skip(xr *x)
 {
     x->skip_depth = x->depth; /* the element just opened is at depth x->depth - 1 */
+    x->in_value = false;
 }
 
 static int begin_patient(crtk_reader *rd, xr *x, crtk_record *rec, long line);
@@ -1464,15 +1469,18 @@ static void on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix, c
             rc = ext_done(x);
         }
     } else if (x->skip_depth) {
-        if (d == x->skip_depth - 1)
+        if (d == x->skip_depth - 1) {
             x->skip_depth = 0;
+            x->in_value = d > 0 && x->st[d - 1].role == R_ITEM && !dead(x);
+        }
     } else if (d == 0) {
         x->at_end = true;
     } else {
         frame *f = &x->st[d];
-        if (f->role == R_ITEM)
+        if (f->role == R_ITEM) {
+            x->in_value = false;
             rc = end_item(x, &x->st[d - 1]);
-        else if (f->role == R_PATIENT)
+        } else if (f->role == R_PATIENT)
             x->patient_ready = true;
     }
     if (rc < 0)
@@ -1484,6 +1492,13 @@ static void on_text(void *ctx, const xmlChar *ch, int len)
     xr *x = of(ctx);
     frame *f;
 
+    if (x->in_value && len > 0 && x->val.len + (size_t)len < MAX_VALUE &&
+        x->val.cap - x->val.len > (size_t)len) { /* the common case, inline */
+        memcpy(x->val.s + x->val.len, ch, (size_t)len);
+        x->val.len += (size_t)len;
+        x->val.s[x->val.len] = '\0';
+        return;
+    }
     if (dead(x) || len <= 0 || x->depth == 0)
         return;
     if (x->ext_depth) {
