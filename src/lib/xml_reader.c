@@ -1493,7 +1493,7 @@ static void on_text(void *ctx, const xmlChar *ch, int len)
     frame *f;
 
     if (x->in_value && len > 0 && x->val.len + (size_t)len < MAX_VALUE &&
-        x->val.cap - x->val.len > (size_t)len) { /* the common case, inline */
+        x->val.cap - x->val.len > (size_t)len) { /* the common case, inline; else below */
         memcpy(x->val.s + x->val.len, ch, (size_t)len);
         x->val.len += (size_t)len;
         x->val.s[x->val.len] = '\0';
@@ -1521,13 +1521,8 @@ static void on_text(void *ctx, const xmlChar *ch, int len)
                                 MAX_VALUE));
             return;
         }
-        if (x->val.cap - x->val.len > (size_t)len) { /* the common case, inline */
-            memcpy(x->val.s + x->val.len, ch, (size_t)len);
-            x->val.len += (size_t)len;
-            x->val.s[x->val.len] = '\0';
-        } else if (sb_add(&x->val, (const char *)ch, (size_t)len) < 0) {
+        if (sb_add(&x->val, (const char *)ch, (size_t)len) < 0)
             stop(x, crtk__rfail(x->rd, CRTK_ENOMEM, x->item_line, 0, NULL, "out of memory"));
-        }
         return;
     }
     if (!x->run) {
