@@ -186,10 +186,13 @@ long crtk__xscan_run(crtk__xscan *s, const char *p, size_t n, bool *boundary, si
             while (j < n && !name_end[(unsigned char)p[j]])
                 j++;
             if (s->state == S_SNAME) {
-                size_t k;
-                for (k = i; k < j && s->name_len + (k - i) < sizeof s->name - 1; k++)
-                    s->name[s->name_len + (k - i)] = p[k];
-                s->name[s->name_len + (k - i)] = '\0';
+                /* its start, for messages (a name continued from an earlier call may
+                 * already fill s->name) */
+                size_t k, at = s->name_len;
+                for (k = i; k < j && at < sizeof s->name - 1; k++)
+                    s->name[at++] = p[k];
+                if (at < sizeof s->name)
+                    s->name[at] = '\0';
             }
             s->name_len += j - i;
             s->mark_len += j - i;

@@ -883,6 +883,38 @@ START_TEST(test_long_names_and_attribute_values_limited)
 END_TEST
 
 /* '=' and '<' in comments, CDATA and processing instructions are not attributes or tags. */
+/* An element name of 238 to 256 bytes (under the limit) cut by the reader's 64 KiB reads:
+ * the pre-scanner once wrote past the start of the name it keeps for messages (and past
+ * its own state), which crashed. */
+START_TEST(test_long_name_across_reads)
+{
+    static const size_t lens[] = {236, 248, 254}; /* and "x:" */
+    size_t cap = 70000, i, shift;
+    char *s = malloc(cap);
+    long np;
+
+    ck_assert_ptr_nonnull(s);
+    for (i = 0; i < sizeof lens / sizeof *lens; i++) {
+        for (shift = lens[i] - 20; shift < lens[i]; shift++) {
+            /* `shift` bytes of the name before byte 65536, the rest after */
+            size_t n = (size_t)snprintf(s, cap, HDR "<Patient>\n<!--");
+            size_t pad = 65536 - n - 3 - 3 - shift;
+            memset(s + n, 'p', pad);
+            n += pad;
+            n += (size_t)snprintf(s + n, cap - n, "--><x:");
+            memset(s + n, 'n', lens[i]);
+            n += lens[i];
+            snprintf(s + n, cap - n, " xmlns:x=\"urn:x\"/></Patient>" END);
+            memset(&fc, 0, sizeof fc);
+            ck_assert_msg(read_str(s, &np) == 0, "name %zu, %zu before: %s", lens[i], shift,
+                          last_err.message);
+            ck_assert_int_eq(np, 1);
+        }
+    }
+    free(s);
+}
+END_TEST
+
 START_TEST(test_markup_scan_skips_comments_and_cdata)
 {
     size_t cap = 20000, n;
@@ -1296,6 +1328,7 @@ static Suite *xml_reader_suite(void)
     tcase_add_test(tc, test_leading_space_kept_and_reported);
     tcase_add_loop_test(tc, test_data_types, 0, (int)(sizeof type_cases / sizeof *type_cases));
     tcase_add_test(tc, test_value_bytes_at_every_position);
+    tcase_add_test(tc, test_long_name_across_reads);
     tcase_add_test(tc, test_entities_and_cdata_decoded);
     tcase_add_test(tc, test_abstract_item_in_incidence_file_unknown);
     tcase_add_test(tc, test_item_numbers_checked);
