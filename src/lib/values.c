@@ -3,30 +3,87 @@
  * invalid for the type; XML only: leading/trailing space). One finding per value. */
 #include "reader_internal.h"
 
+#include <stdint.h>
 #include <string.h>
+
+/* Eight bytes at a time: printable ASCII (0x20-0x7E) needs no look at single bytes. With
+ * w's bytes b, below() has a high bit set where some b < n (n <= 128: exact as to whether
+ * any is), above() where b > n (n <= 127). */
+#define ONES  0x0101010101010101u
+#define HIGHS 0x8080808080808080u
+
+static uint64_t below(uint64_t w, unsigned n)
+{
+    return (w - ONES * n) & ~w & HIGHS;
+}
+
+static uint64_t above(uint64_t w, unsigned n)
+{
+    return (((w & ~HIGHS) + ONES * (127 - n)) | w) & HIGHS;
+}
+
+/* The bytes at the start of v[0..n) that are printable ASCII, a multiple of 8. */
+static size_t printable_prefix(const char *v, size_t n)
+{
+    size_t i = 0;
+    uint64_t w;
+
+    for (; n - i >= 8; i += 8) {
+        memcpy(&w, v + i, 8);
+        if (below(w, 0x20) | above(w, 0x7E))
+            break;
+    }
+    return i;
+}
+
+/* Byte classes. */
+enum {
+    B_CTRL = 1,  /* a control character refused in any value: C0 but tab, LF, CR; DEL */
+    B_WS = 2,    /* tab, LF, CR: refused in fixed-width and CSV values */
+    B_DIGIT = 4, /* 0-9 */
+    B_UPPER = 8, /* A-Z */
+    B_CONT = 16  /* a UTF-8 continuation byte (not a character of its own) */
+};
+
+#define R4(x)  x, x, x, x
+#define R16(x) R4(x), R4(x), R4(x), R4(x)
+static const unsigned char cls[256] = {
+    1,       1,       1,       1,       1, 1, 1, 1, 1, 2,
+    2,       1,       1,       2,       1, 1,             /* 0x00: tab LF CR are B_WS */
+    R16(1),                                               /* 0x10 */
+    R16(0),                                               /* 0x20 */
+    R4(4),   R4(4),   4,       4,       0, 0, 0, 0, 0, 0, /* 0x30: digits */
+    0,       R4(8),   R4(8),   R4(8),   8, 8, 8,          /* 0x40: A-O */
+    R4(8),   R4(8),   8,       8,       8, 0, 0, 0, 0, 0, /* 0x50: P-Z */
+    R16(0),                                               /* 0x60 */
+    R4(0),   R4(0),   R4(0),   0,       0, 0, 1,          /* 0x70: DEL */
+    R16(16), R16(16), R16(16), R16(16),                   /* 0x80-0xBF: continuation */
+    R16(0),  R16(0),  R16(0),  R16(0)                     /* 0xC0-0xFF: lead bytes */
+};
 
 size_t crtk__utf8_len(const char *s, size_t n)
 {
-    size_t i, count = 0;
+    size_t i = printable_prefix(s, n), count = i;
 
-    for (i = 0; i < n; i++)
+    for (; i < n; i++)
         count += ((unsigned char)s[i] & 0xC0) != 0x80;
     return count;
 }
 
-static bool all_digits(const char *v, size_t n)
+/* Every byte of v[0..n) in class want. */
+static bool all_of(const char *v, size_t n, unsigned want)
 {
     size_t i;
 
     for (i = 0; i < n; i++)
-        if (v[i] < '0' || v[i] > '9')
+        if (!(cls[(unsigned char)v[i]] & want))
             return false;
-    return n > 0;
+    return true;
 }
 
-static bool is_upper(char c)
+static bool all_digits(const char *v, size_t n)
 {
-    return c >= 'A' && c <= 'Z';
+    return n > 0 && all_of(v, n, B_DIGIT);
 }
 
 static bool digits_at(const char *v, size_t n, size_t at, size_t k)
@@ -129,10 +186,17 @@ int crtk__check_value(crtk_reader *rd,
                       long column,
                       int tumor)
 {
-    size_t chars = crtk__utf8_len(v, len);
+    size_t i = printable_prefix(v, len), chars = len, bad_at = SIZE_MAX;
+    unsigned refuse = xml ? B_CTRL : B_CTRL | B_WS;
     bool bad = false;
-    size_t i;
 
+    /* One pass: the characters (for the length) and the first control character. */
+    for (; i < len; i++) {
+        unsigned c = cls[(unsigned char)v[i]];
+        chars -= c >> 4; /* B_CONT */
+        if ((c & refuse) && bad_at == SIZE_MAX)
+            bad_at = i;
+    }
     if (chars > (size_t)it->length && !it->unlimited) {
         crtk__finding(rd, CRTK_SEV_ERROR, "value-too-long", line, column, tumor, it->id,
                       "value \"%.*s%s\" is %zu characters; %s (#%d) holds at most %d",
@@ -142,14 +206,11 @@ int crtk__check_value(crtk_reader *rd,
     }
     if (!rd->opts.validate_values)
         return 0;
-    for (i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)v[i];
-        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F || (!xml && c < 0x20)) {
-            crtk__finding(rd, CRTK_SEV_ERROR, "invalid-character", line, column, tumor, it->id,
-                          "value of %s (#%d) has the control character 0x%02X at position %zu",
-                          it->id, it->num, c, i + 1);
-            return 1;
-        }
+    if (bad_at != SIZE_MAX) {
+        crtk__finding(rd, CRTK_SEV_ERROR, "invalid-character", line, column, tumor, it->id,
+                      "value of %s (#%d) has the control character 0x%02X at position %zu", it->id,
+                      it->num, (unsigned char)v[bad_at], bad_at + 1);
+        return 1;
     }
     switch (it->type) {
     case CRTK_TYPE_DIGITS:
@@ -162,15 +223,10 @@ int crtk__check_value(crtk_reader *rd,
                           it->length);
             return 1;
         }
-        for (i = 0; i < len && !bad; i++) {
-            char c = v[i];
-            if (it->type == CRTK_TYPE_DIGITS)
-                bad = !(c >= '0' && c <= '9');
-            else if (it->type == CRTK_TYPE_ALPHA)
-                bad = !is_upper(c);
-            else
-                bad = !(is_upper(c) || (c >= '0' && c <= '9'));
-        }
+        bad = !all_of(v, len,
+                      it->type == CRTK_TYPE_DIGITS  ? B_DIGIT
+                      : it->type == CRTK_TYPE_ALPHA ? B_UPPER
+                                                    : B_DIGIT | B_UPPER);
         break;
     case CRTK_TYPE_NUMERIC:
         bad = !valid_numeric(v, len);

@@ -70,6 +70,7 @@ typedef struct xr {
     const crtk_item *it_rt, *it_ver; /* recordType, naaccrRecordVersion */
     int *memo;                       /* crtk__layout_find_after's memory, one per level */
     int memo_n;
+    size_t *idlen; /* strlen of each item's naaccrId, by index */
     /* Input and pre-scanner. */
     crtk__xscan scan;
     char *buf;
@@ -87,6 +88,8 @@ typedef struct xr {
     /* The Item being read. */
     strbuf val, id, num;
     bool has_id, has_num;
+    const crtk_item *item_it; /* resolved when the Item started (x->id is not set then) */
+    bool in_value;            /* text goes to x->val: in an Item, nothing skipped, nothing failed */
     long item_line;
     int item_tumor;
     crtk_level item_lv;
@@ -150,6 +153,7 @@ static void xml_error(xr *x, xmlErrorPtr e)
     if (x->xml_failed)
         return; /* the first error is the one that explains the others */
     x->xml_failed = true;
+    x->in_value = false;
     x->xml_code = e->code;
     x->xml_domain = e->domain;
     x->xml_line = e->line;
@@ -217,6 +221,7 @@ static void stop(xr *x, int rc)
 {
     if (!x->hfail && !x->xml_failed)
         x->hfail = rc < 0 ? rc : CRTK_EPARSE;
+    x->in_value = false;
     xmlStopParser(x->ctxt);
 }
 
@@ -242,12 +247,22 @@ static bool is_naaccr_uri(xr *x, const xmlChar *uri)
     return true;
 }
 
+/* Text that is only blanks. libxml2 hands over no character below 0x20 but tab, LF and CR
+ * (any other is not an XML character: a fatal error), so a blank is any byte <= 0x20;
+ * eight bytes at a time (the indentation between elements). */
 static bool blank_n(const xmlChar *s, int n)
 {
-    int i;
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    size_t i = 0, len = (size_t)n;
+    uint64_t w;
 
-    for (i = 0; i < n; i++)
-        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+    for (; len - i >= 8; i += 8) {
+        memcpy(&w, s + i, 8);
+        if ((((w & ~highs) + ones * (127 - ' ')) | w) & highs) /* a byte above 0x20 */
+            return false;
+    }
+    for (; i < len; i++)
+        if (s[i] > ' ')
             return false;
     return true;
 }
@@ -610,7 +625,7 @@ static int root_element(xr *x,
                         long line)
 {
     crtk_reader *rd = x->rd;
-    int rc;
+    int i, rc;
 
     if (x->doctype)
         return crtk__rfail(rd, CRTK_EINVALID, x->doctype_line, 0, NULL,
@@ -629,8 +644,11 @@ static int root_element(xr *x,
         return rc;
     x->memo_n = crtk_layout_count(x->lay) + 1;
     x->memo = calloc((size_t)x->memo_n * CRTK_LEVELS, sizeof *x->memo);
-    if (!x->memo)
+    x->idlen = malloc((size_t)x->memo_n * sizeof *x->idlen);
+    if (!x->memo || !x->idlen)
         return crtk__rfail(rd, CRTK_ENOMEM, line, 0, NULL, "out of memory");
+    for (i = 0; i < x->memo_n - 1; i++)
+        x->idlen[i] = strlen(crtk_layout_item(x->lay, i)->id);
     if (sb_adds(&rd->encoding, x->ctxt->encoding ? (const char *)x->ctxt->encoding : "UTF-8") < 0)
         return crtk__rfail(rd, CRTK_ENOMEM, line, 0, NULL, "out of memory");
     rd->info.format = CRTK_FORMAT_XML;
@@ -647,21 +665,50 @@ static int root_element(xr *x,
 
 /* ---- items -------------------------------------------------------------------------------- */
 
-/* An Item starts: note its attributes (naaccrId and naaccrNum are copied: they are needed
- * when the value has been read); the value is gathered by the character handler. */
-static void
-item_start(xr *x, crtk_level lv, int tumor, int nb_attrs, const xmlChar **attrs, long line)
+/* naaccrId lookup at the start of an Item: the memo's guess checked by length and bytes,
+ * else crtk__layout_find_after. Only an attribute value that is an id as it stands (no
+ * blank to trim, no reference) can match; anything else is resolved at the Item's end. */
+static const crtk_item *
+item_lookup(xr *x, frame *f, crtk_level lv, const xmlChar *v, const xmlChar *end)
+{
+    size_t n = (size_t)(end - v);
+    int *memo = x->memo + (size_t)lv * (size_t)x->memo_n;
+    int m = memo[f->prev + 1];
+    const crtk_item *it;
+
+    if (m > 0) {
+        it = &x->lay->items[m - 1];
+        if (x->idlen[m - 1] == n && !memcmp(it->id, v, n)) {
+            f->prev = m - 1;
+            return it;
+        }
+    }
+    if (!n || v[0] <= ' ' || end[-1] <= ' ')
+        return NULL;
+    it = crtk__layout_find_after(x->lay, memo, f->prev, (const char *)v, n);
+    if (it)
+        f->prev = it->index;
+    return it;
+}
+
+/* An Item starts: note its attributes (naaccrId resolved now or copied, naaccrNum copied:
+ * they are needed when the value has been read); the value is gathered by the character
+ * handler. */
+static void item_start(
+    xr *x, frame *f, crtk_level lv, int tumor, int nb_attrs, const xmlChar **attrs, long line)
 {
     crtk_reader *rd = x->rd;
     int i;
 
     x->has_id = x->has_num = false;
+    x->item_it = NULL;
     for (i = 0; i < nb_attrs; i++) {
         const xmlChar *name = attrs[5 * i];
         if (attrs[5 * i + 2])
             continue; /* namespaced attributes belong to extensions */
         if (name == x->s_id) {
-            x->has_id = attr_set(&x->id, attrs[5 * i + 3], attrs[5 * i + 4]) == 0;
+            x->item_it = item_lookup(x, f, lv, attrs[5 * i + 3], attrs[5 * i + 4]);
+            x->has_id = x->item_it || attr_set(&x->id, attrs[5 * i + 3], attrs[5 * i + 4]) == 0;
         } else if (name == x->s_num) {
             x->has_num = attr_set(&x->num, attrs[5 * i + 3], attrs[5 * i + 4]) == 0;
         } else {
@@ -669,10 +716,17 @@ item_start(xr *x, crtk_level lv, int tumor, int nb_attrs, const xmlChar **attrs,
                           "Item has the unknown attribute \"%s\"", (const char *)name);
         }
     }
-    sb_clear(&x->val);
+    x->val.len = 0;
+    x->in_value = true;
     x->item_line = line;
     x->item_tumor = tumor;
     x->item_lv = lv;
+}
+
+/* The naaccrId of the Item being read as written (NULL: none). */
+static const char *item_id(const xr *x)
+{
+    return x->item_it ? x->item_it->id : x->has_id ? x->id.s : NULL;
 }
 
 /* The Item has ended: resolve it. Returns the item to store (NULL: nothing to store -
@@ -690,6 +744,9 @@ static const crtk_item *item_resolve(xr *x, frame *f)
     /* NAACCR XML (RI): an Item without text is ignored completely, not even validated. */
     if (x->val.len == 0)
         return NULL;
+    it = x->item_it;
+    if (it)
+        goto found;
     if (id) {
         while (*id == ' ' || *id == '\t' || *id == '\n' || *id == '\r')
             id++;
@@ -728,6 +785,7 @@ static const crtk_item *item_resolve(xr *x, frame *f)
                       crtk_layout_name(x->lay));
         return NULL;
     }
+found:
     /* NAACCR XML 1.5: the runtime dictionary holds only the file's record type. */
     if (!(it->rectypes & x->rtbit)) {
         crtk__finding(rd, CRTK_SEV_ERROR, "unknown-item", line, 0, tumor + 1, it->id,
@@ -1183,6 +1241,7 @@ static void end_text(xr *x)
 static void skip(xr *x)
 {
     x->skip_depth = x->depth; /* the element just opened is at depth x->depth - 1 */
+    x->in_value = false;
 }
 
 static int begin_patient(crtk_reader *rd, xr *x, crtk_record *rec, long line);
@@ -1249,7 +1308,7 @@ static int container_child(xr *x,
                               "Item after %s in %s", phase == 1 ? "an extension" : "a Tumor", what);
         }
         nf->role = R_ITEM;
-        item_start(x, lv, root ? -1 : f->tumor, nb_attrs, attrs, line);
+        item_start(x, f, lv, root ? -1 : f->tumor, nb_attrs, attrs, line);
         return CRTK_OK;
     }
     if (k == K_TUMOR && lv == CRTK_LEVEL_PATIENT) {
@@ -1355,11 +1414,11 @@ static void on_start(void *ctx,
         if (f->role == R_ITEM) {
             if (prefix)
                 crtk__finding(x->rd, CRTK_SEV_ERROR, "unexpected-element", line, 0,
-                              x->item_tumor + 1, x->has_id ? x->id.s : NULL,
+                              x->item_tumor + 1, item_id(x),
                               "element <%s:%s> inside an Item is not allowed", prefix, localname);
             else
                 crtk__finding(x->rd, CRTK_SEV_ERROR, "unexpected-element", line, 0,
-                              x->item_tumor + 1, x->has_id ? x->id.s : NULL,
+                              x->item_tumor + 1, item_id(x),
                               "element <%s> inside an Item is not allowed", localname);
             skip(x);
         } else {
@@ -1410,15 +1469,18 @@ static void on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix, c
             rc = ext_done(x);
         }
     } else if (x->skip_depth) {
-        if (d == x->skip_depth - 1)
+        if (d == x->skip_depth - 1) {
             x->skip_depth = 0;
+            x->in_value = d > 0 && x->st[d - 1].role == R_ITEM && !dead(x);
+        }
     } else if (d == 0) {
         x->at_end = true;
     } else {
         frame *f = &x->st[d];
-        if (f->role == R_ITEM)
+        if (f->role == R_ITEM) {
+            x->in_value = false;
             rc = end_item(x, &x->st[d - 1]);
-        else if (f->role == R_PATIENT)
+        } else if (f->role == R_PATIENT)
             x->patient_ready = true;
     }
     if (rc < 0)
@@ -1430,6 +1492,13 @@ static void on_text(void *ctx, const xmlChar *ch, int len)
     xr *x = of(ctx);
     frame *f;
 
+    if (x->in_value && len > 0 && x->val.len + (size_t)len < MAX_VALUE &&
+        x->val.cap - x->val.len > (size_t)len) { /* the common case, inline; else below */
+        memcpy(x->val.s + x->val.len, ch, (size_t)len);
+        x->val.len += (size_t)len;
+        x->val.s[x->val.len] = '\0';
+        return;
+    }
     if (dead(x) || len <= 0 || x->depth == 0)
         return;
     if (x->ext_depth) {
@@ -1446,7 +1515,7 @@ static void on_text(void *ctx, const xmlChar *ch, int len)
     f = &x->st[x->depth - 1];
     if (f->role == R_ITEM) {
         if (x->val.len + (size_t)len > MAX_VALUE) {
-            const char *id = x->has_id ? x->id.s : NULL;
+            const char *id = item_id(x);
             stop(x, crtk__rfail(x->rd, CRTK_ELIMIT, x->item_line, 0, id,
                                 "value of Item \"%s\" is longer than %u bytes", id ? id : "",
                                 MAX_VALUE));
@@ -1840,6 +1909,7 @@ static void xml_free(crtk_reader *rd)
     }
     free(x->buf);
     free(x->memo);
+    free(x->idlen);
     sb_free(&x->val);
     sb_free(&x->id);
     sb_free(&x->num);

@@ -6,7 +6,8 @@
  * superlinear time on it: too many attributes on one element, over-long names, attribute
  * values and markup constructs; (3) tell the reader when a construct is still open at the
  * end of the bytes it has, so that it is handed to libxml2 whole (libxml2 2.9 rescans an
- * unfinished tag on every chunk). Line numbers count LF bytes, as libxml2 does.
+ * unfinished tag on every chunk). Line numbers count LF bytes, as libxml2 does; they are
+ * counted once per call, word by word, not byte by byte as the markup is followed.
  * Only ASCII-compatible encodings (UTF-8, ISO-8859-*, windows-125*) can be scanned; for the
  * others the reader feeds byte by byte (see xml_reader.c). */
 #ifndef CRTK_XML_SCAN_H
@@ -24,8 +25,10 @@ typedef struct crtk__xscan {
     int state;
     int sub;         /* progress through a terminator ("-->", "]]>", "?>") or "<![CDATA[" */
     long depth;      /* open elements */
-    long line;       /* line of the next byte */
-    long tag_line;   /* line where the construct in progress began */
+    long line;       /* during a call: line of p[counted]; after it, of the next byte */
+    long tag_line;   /* line where the construct in progress began (after a call) */
+    size_t counted;  /* during a call: the bytes before p[counted] have had their LFs counted */
+    size_t tag_pos;  /* during a call: where the last construct began in p, SIZE_MAX none */
     size_t mark_len; /* bytes of the construct in progress */
     size_t name_len, nattrs, vlen;
     char quote;

@@ -406,6 +406,63 @@ START_TEST(test_data_types)
 }
 END_TEST
 
+/* The value checks look at eight bytes at a time where they can: a DEL or a multi-byte
+ * character at any position of a value is found and counted as before. nameLast is text
+ * of at most 40 characters. */
+START_TEST(test_value_bytes_at_every_position)
+{
+    char buf[1024], v[200], want[80];
+    long np;
+    int k, i, n;
+
+    for (k = 0; k < 40; k++) {
+        /* DEL at position k + 1 */
+        for (i = 0; i < 40; i++)
+            v[i] = i == k ? '\x7F' : (char)('A' + i % 26);
+        v[40] = '\0';
+        snprintf(buf, sizeof buf,
+                 HDR "<Patient><Item naaccrId=\"nameLast\">%s</Item></Patient>" END, v);
+        memset(&fc, 0, sizeof fc);
+        ck_assert_int_eq(read_str(buf, &np), 0);
+        ck_assert_int_eq(fc.n, 1);
+        ck_assert_str_eq(fc.code[0], "invalid-character");
+        snprintf(want, sizeof want, "0x7F at position %d", k + 1);
+        ck_assert_msg(strstr(fc.msg[0], want), "%s", fc.msg[0]);
+        /* a tab at position k + 1 is a character of XML text: no finding */
+        v[k] = '\t';
+        snprintf(buf, sizeof buf,
+                 HDR "<Patient><Item naaccrId=\"nameLast\">%s</Item></Patient>" END, v);
+        memset(&fc, 0, sizeof fc);
+        ck_assert_int_eq(read_str(buf, &np), 0);
+        ck_assert_msg(fc.n == 0, "tab at %d: %s", k + 1, fc.msg[0]);
+        /* 40 or 41 characters, one of them two bytes (U+00E9) at position k + 1 */
+        for (n = 40; n <= 41; n++) {
+            size_t len = 0;
+            for (i = 0; i < n; i++) {
+                if (i == k) {
+                    v[len++] = '\xC3';
+                    v[len++] = '\xA9';
+                } else {
+                    v[len++] = (char)('a' + i % 26);
+                }
+            }
+            v[len] = '\0';
+            snprintf(buf, sizeof buf,
+                     HDR "<Patient><Item naaccrId=\"nameLast\">%s</Item></Patient>" END, v);
+            memset(&fc, 0, sizeof fc);
+            ck_assert_int_eq(read_str(buf, &np), 0);
+            if (n == 40) {
+                ck_assert_msg(fc.n == 0, "%d characters: %s", n, fc.msg[0]);
+            } else {
+                ck_assert_int_eq(fc.n, 1);
+                ck_assert_str_eq(fc.code[0], "value-too-long");
+                ck_assert_msg(strstr(fc.msg[0], "is 41 characters"), "%s", fc.msg[0]);
+            }
+        }
+    }
+}
+END_TEST
+
 START_TEST(test_entities_and_cdata_decoded)
 {
     long np;
@@ -826,6 +883,38 @@ START_TEST(test_long_names_and_attribute_values_limited)
 END_TEST
 
 /* '=' and '<' in comments, CDATA and processing instructions are not attributes or tags. */
+/* An element name of 238 to 256 bytes (under the limit) cut by the reader's 64 KiB reads:
+ * the pre-scanner once wrote past the start of the name it keeps for messages (and past
+ * its own state), which crashed. */
+START_TEST(test_long_name_across_reads)
+{
+    static const size_t lens[] = {236, 248, 254}; /* and "x:" */
+    size_t cap = 70000, i, shift;
+    char *s = malloc(cap);
+    long np;
+
+    ck_assert_ptr_nonnull(s);
+    for (i = 0; i < sizeof lens / sizeof *lens; i++) {
+        for (shift = lens[i] - 20; shift < lens[i]; shift++) {
+            /* `shift` bytes of the name before byte 65536, the rest after */
+            size_t n = (size_t)snprintf(s, cap, HDR "<Patient>\n<!--");
+            size_t pad = 65536 - n - 3 - 3 - shift;
+            memset(s + n, 'p', pad);
+            n += pad;
+            n += (size_t)snprintf(s + n, cap - n, "--><x:");
+            memset(s + n, 'n', lens[i]);
+            n += lens[i];
+            snprintf(s + n, cap - n, " xmlns:x=\"urn:x\"/></Patient>" END);
+            memset(&fc, 0, sizeof fc);
+            ck_assert_msg(read_str(s, &np) == 0, "name %zu, %zu before: %s", lens[i], shift,
+                          last_err.message);
+            ck_assert_int_eq(np, 1);
+        }
+    }
+    free(s);
+}
+END_TEST
+
 START_TEST(test_markup_scan_skips_comments_and_cdata)
 {
     size_t cap = 20000, n;
@@ -1238,6 +1327,8 @@ static Suite *xml_reader_suite(void)
     tcase_add_test(tc, test_empty_item_ignored);
     tcase_add_test(tc, test_leading_space_kept_and_reported);
     tcase_add_loop_test(tc, test_data_types, 0, (int)(sizeof type_cases / sizeof *type_cases));
+    tcase_add_test(tc, test_value_bytes_at_every_position);
+    tcase_add_test(tc, test_long_name_across_reads);
     tcase_add_test(tc, test_entities_and_cdata_decoded);
     tcase_add_test(tc, test_abstract_item_in_incidence_file_unknown);
     tcase_add_test(tc, test_item_numbers_checked);
