@@ -110,9 +110,13 @@ static long fill(crtk__in *in, crtk_error *err)
         unsigned char *p;
         while (ncap - in->end < IN_CHUNK)
             ncap *= 2;
-        p = realloc(in->buf, ncap);
-        if (!p)
+        /* page-aligned: the kernel copies a read into it several times faster than into
+         * malloc's 16-byte offset */
+        if (posix_memalign((void **)&p, 4096, ncap) != 0)
             return crtk__fail(err, CRTK_ENOMEM, "out of memory reading input");
+        if (in->end)
+            memcpy(p, in->buf, in->end);
+        free(in->buf);
         in->buf = p;
         in->cap = ncap;
     }
@@ -579,9 +583,10 @@ int crtk__out_open_flags(
     if (rc < 0)
         return rc;
     o->cap = OUT_CHUNK;
-    o->buf = malloc(o->cap);
-    if (!o->buf)
+    if (posix_memalign((void **)&o->buf, 4096, o->cap) != 0) { /* page-aligned, as for reads */
+        o->buf = NULL;
         return crtk__fail(err, CRTK_ENOMEM, "out of memory");
+    }
     if (gzip) {
         o->zcap = OUT_CHUNK;
         o->zbuf = malloc(o->zcap);
