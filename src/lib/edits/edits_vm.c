@@ -380,6 +380,22 @@ const char *crtk__edits_load_value(
 #define NEXT        break
 #endif
 
+/* Built-in `in` on args[0 .. n); its result replaces args[0]. Field by field: one wide copy
+ * of the result would wait for the built-in's narrower stores to retire. */
+static inline int call_builtin(crtk_edit_state *st, const insn *in, val *args, int n)
+{
+    val out = {0, "", 0};
+
+    if (crtk__edits_builtin_fns[in->a](st, in, args, n, &out) < 0)
+        return -1;
+    args->i = out.i;
+    if (crtk__edits_builtins[in->a].ret == TY_STR) {
+        args->s = out.s;
+        args->n = out.n;
+    }
+    return 0;
+}
+
 static inline int64_t wrap_add(int64_t a, int64_t b)
 {
     return (int64_t)((uint64_t)a + (uint64_t)b);
@@ -615,17 +631,9 @@ int crtk__edits_exec(const crtk_edit *e,
             NEXT;
         case OP_CALL: { /* [args...n] -> [result] */
             LABEL(CALL);
-            val out = {0, "", 0};
             sp -= in->n;
-            if (crtk__edits_builtin_fns[in->a](st, in, sp, in->n, &out) < 0)
+            if (call_builtin(st, in, sp, in->n) < 0)
                 goto error;
-            /* field by field: one wide copy of `out` would wait for the built-in's narrower
-             * stores to retire */
-            sp->i = out.i;
-            if (crtk__edits_builtins[in->a].ret == TY_STR) {
-                sp->s = out.s;
-                sp->n = out.n;
-            }
             sp++;
             NEXT;
         }
@@ -691,23 +699,9 @@ int crtk__edits_exec(const crtk_edit *e,
             ip++;
             NEXT;
         }
-        case OP_EMPTY_FIELD_JZ: { /* LOAD_FIELD; CALL EMPTY/1; JZ t: [] -> [] */
+        case OP_EMPTY_FIELD_JZ:    /* LOAD_FIELD; CALL EMPTY/1; JZ t: to t when not blank */
+        case OP_EMPTY_FIELD_JNZ: { /* LOAD_FIELD; CALL EMPTY/1; JNZ t: to t when blank */
             LABEL(EMPTY_FIELD_JZ);
-            size_t n;
-            const char *v =
-                crtk__edits_load_value(e->values_nul_free, value, ctx, in->a, (int)in->k, &n);
-            if (--budget < 0) { /* the CALL's step */
-                in = ip;
-                goto over_budget;
-            }
-            if (--budget < 0) { /* the JZ's */
-                in = ip + 1;
-                goto over_budget;
-            }
-            ip = is_blank_all(v, n) ? ip + 2 : code + ip[1].a;
-            NEXT;
-        }
-        case OP_EMPTY_FIELD_JNZ: { /* LOAD_FIELD; CALL EMPTY/1; JNZ t: [] -> [] */
             LABEL(EMPTY_FIELD_JNZ);
             size_t n;
             const char *v =
@@ -716,11 +710,11 @@ int crtk__edits_exec(const crtk_edit *e,
                 in = ip;
                 goto over_budget;
             }
-            if (--budget < 0) { /* the JNZ's */
+            if (--budget < 0) { /* the jump's */
                 in = ip + 1;
                 goto over_budget;
             }
-            ip = is_blank_all(v, n) ? code + ip[1].a : ip + 2;
+            ip = is_blank_all(v, n) == (in->op == OP_EMPTY_FIELD_JNZ) ? code + ip[1].a : ip + 2;
             NEXT;
         }
         case OP_NOT_JZ: /* NOT; JZ t: [x] -> [], to t when x != 0 */
@@ -734,7 +728,6 @@ int crtk__edits_exec(const crtk_edit *e,
         case OP_FIELD_STR_CALL: { /* LOAD_FIELD; PUSH_STR; CALL b/2: [] -> [result] */
             LABEL(FIELD_STR_CALL);
             size_t n;
-            val out = {0, "", 0};
             sp[0].s = crtk__edits_load_value(e->values_nul_free, value, ctx, in->a, (int)in->k, &n);
             sp[0].n = (int32_t)n;
             if (--budget < 0) { /* the PUSH_STR's step */
@@ -749,13 +742,8 @@ int crtk__edits_exec(const crtk_edit *e,
             }
             in = ip + 1; /* the CALL: its site, and its line for a run-time error */
             ip += 2;
-            if (crtk__edits_builtin_fns[in->a](st, in, sp, 2, &out) < 0)
+            if (call_builtin(st, in, sp, 2) < 0)
                 goto error;
-            sp->i = out.i;
-            if (crtk__edits_builtins[in->a].ret == TY_STR) {
-                sp->s = out.s;
-                sp->n = out.n;
-            }
             sp++;
             NEXT;
         }

@@ -184,21 +184,17 @@ START_TEST(test_budget_counts_fused_steps)
 }
 END_TEST
 
-int main(void)
+static Suite *edits_guard_suite(void)
 {
     Suite *s = suite_create("edits_guard");
     TCase *tc = tcase_create("guard");
-    SRunner *sr;
-    int failed;
 
     tcase_add_test(tc, test_guard_found_for_opening_empty_checks);
     tcase_add_test(tc, test_no_guard_when_the_edit_could_do_otherwise);
     tcase_add_test(tc, test_pure_opening_same_as_vm);
     tcase_add_test(tc, test_budget_counts_fused_steps);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return s;
 }
+
+RUN_SUITE(edits_guard_suite)
