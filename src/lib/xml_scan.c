@@ -282,19 +282,9 @@ long crtk__xscan_run(crtk__xscan *s, const char *p, size_t n, bool *boundary, si
                 return ret(s, p, n);
             }
             break;
-        case S_COMMENT:
-            if (c == '-') {
-                if (s->sub < 2)
-                    s->sub++;
-            } else if (c == '>' && s->sub >= 2) {
-                s->open = false;
-                s->state = S_TEXT;
-            } else {
-                s->sub = 0;
-            }
-            break;
-        case S_CDATA:
-            if (c == ']') {
+        case S_COMMENT: /* ends at "-->" */
+        case S_CDATA:   /* ends at "]]>" */
+            if (c == (s->state == S_COMMENT ? '-' : ']')) {
                 if (s->sub < 2)
                     s->sub++;
             } else if (c == '>' && s->sub >= 2) {

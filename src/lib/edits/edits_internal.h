@@ -506,7 +506,8 @@ const char *crtk__edits_load_value(
     bool nul_free, crtk_edit_value_fn value, void *ctx, int slot, int width, size_t *n);
 
 /* The pure opening of an edit (edits_prefilter.c): built after codegen; true when the
- * opening alone makes the edit pass for these values. */
+ * opening alone makes the edit pass for these values (false when the
+ * edit has none, or its budget is too small to decide it outside the VM). */
 int crtk__edits_prefilter_build(const ast *a, crtk_edit *e);
 /* `return PASS` (or TRUE, or 1), alone or in a block of its own. */
 bool crtk__edits_returns_pass(const node *n);

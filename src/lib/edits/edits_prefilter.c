@@ -192,11 +192,18 @@ static bool run(const pstmt *st, int ns, pctx *p)
     return false;
 }
 
+/* Has the edit a pure opening, and does its budget allow every instruction of it (the
+ * opening is straight-line code: at most ncode steps)? */
+static bool usable(const crtk_edit *e)
+{
+    return e->npstmts > 0 && e->max_instructions >= (long)e->ncode;
+}
+
 bool crtk__edits_prefilter_pass(const crtk_edit *e, crtk_edit_value_fn value, void *ctx)
 {
     pctx p = {e->pconds, e->values_nul_free, value, ctx, -1, NULL, 0};
 
-    return run(e->pstmts, e->npstmts, &p);
+    return usable(e) && run(e->pstmts, e->npstmts, &p);
 }
 
 /* ---- the packed block: header, statements, conditions ---- */
@@ -210,7 +217,7 @@ typedef struct pblock {
 
 size_t crtk__edits_prefilter_size(const crtk_edit *e)
 {
-    if (!e->npstmts || e->max_instructions < (long)e->ncode)
+    if (!usable(e))
         return 0;
     return ALIGN8(sizeof(pblock)) + ALIGN8((size_t)e->npstmts * sizeof(pstmt)) +
            (size_t)e->npconds * sizeof(pcond);
