@@ -1628,6 +1628,19 @@ static bool ascii_incompatible(const unsigned char *p, size_t n)
 static int feed(crtk_reader *rd, xr *x, const char *p, size_t n, bool terminate)
 {
     xmlParseChunk(x->ctxt, p, (int)n, terminate);
+    if (terminate && x->xml_failed && x->depth > 0) {
+        /* the input stopped with elements open: say so (libxml2's "Extra content at the end
+         * of the document" then means just that; its other messages are kept) */
+        char open[80];
+        size_t n = strlen(x->xml_msg);
+        snprintf(open, sizeof open, "the file ends with %d element%s still open", x->depth,
+                 x->depth == 1 ? "" : "s");
+        if (x->xml_code == XML_ERR_DOCUMENT_END)
+            snprintf(x->xml_msg, sizeof x->xml_msg,
+                     "%s (it is cut short, or an element is not closed)", open);
+        else if (n + 2 + strlen(open) < sizeof x->xml_msg)
+            snprintf(x->xml_msg + n, sizeof x->xml_msg - n, "; %s", open);
+    }
     if (dead(x))
         return fail_xml(rd, x);
     return CRTK_OK;
